@@ -1,0 +1,1 @@
+"""Data access: installing and validating the bundle, loading it, preparing geometry."""

@@ -1,0 +1,1 @@
+"""Pure domain logic: catalogue, aggregation, classification, ranks. No I/O, no Streamlit."""

@@ -1,0 +1,1 @@
+"""The only Streamlit-aware modules: caching, URL state, shared widgets, text lookup."""

@@ -1,0 +1,59 @@
+"""URL query parameters ↔ widget state, so that a copied link reopens the same view.
+
+Each page reads its parameters on load, seeds its widgets from them (only when the URL is new
+to the page — otherwise the widgets already hold the user's latest choice), and writes the
+canonical parameters back after its widgets ran. Unknown values turn into notices, shown once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import streamlit as st
+
+from hsou_dash.domain.params import Notice
+from hsou_dash.text import DEFAULT_LANG
+from hsou_dash.ui.text import lang, t
+
+
+def _current() -> dict[str, str]:
+    return {k: st.query_params.get(k) for k in st.query_params.keys()}
+
+
+def read(page: str) -> tuple[dict[str, str], bool]:
+    """The URL's parameters and whether they are new to ``page`` (so widgets must follow them)."""
+    params = _current()
+    fresh = st.session_state.get(f"_url.{page}") != params
+    return params, fresh
+
+
+def seed(values: Mapping[str, Any], fresh: bool) -> None:
+    """Put URL-derived values into widget state before the widgets are drawn."""
+    for key, value in values.items():
+        if fresh or key not in st.session_state:
+            st.session_state[key] = value
+
+
+def keep_valid(key: str, options: Iterable[Any], fallback: Any) -> None:
+    """Reset a widget's state when its options changed underneath it (e.g. another region)."""
+    if st.session_state.get(key) not in list(options):
+        st.session_state[key] = fallback
+
+
+def write(page: str, params: Mapping[str, Any]) -> None:
+    """Make the URL show exactly ``params`` (plus ``lang`` when not Czech)."""
+    clean = {k: str(v) for k, v in params.items() if v is not None and v != ""}
+    if lang() != DEFAULT_LANG:
+        clean["lang"] = lang()
+    if _current() != clean:
+        st.query_params.from_dict(clean)
+    st.session_state[f"_url.{page}"] = clean
+
+
+def show_notices(notices: list[Notice], fresh: bool) -> None:
+    """Explain, once, what in the URL was not understood."""
+    if not fresh:
+        return
+    for key, fields in notices:
+        st.info(t(key, **fields), icon=":material/info:")

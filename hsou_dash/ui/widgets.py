@@ -1,0 +1,86 @@
+"""Shared widgets and page furniture: pickers, source lines, bundle guard, links."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from hsou_dash.config import NATIONAL_CODE
+from hsou_dash.data.bundle import BundleError
+from hsou_dash.data.loaders import Bundle
+from hsou_dash.domain.catalogue import grouped_indicators, indicator_name
+from hsou_dash.text import DEFAULT_LANG
+from hsou_dash.ui import cache
+from hsou_dash.ui.text import lang, t
+
+PAGES = {
+    "home": "pages/home.py",
+    "map": "pages/map.py",
+    "orp": "pages/orp.py",
+    "town": "pages/town.py",
+    "support": "pages/support.py",
+    "compare": "pages/compare.py",
+    "methodology": "pages/methodology.py",
+}
+
+
+def bundle_or_stop() -> Bundle:
+    """The loaded bundle, or a clear message (never a traceback) and the page stops."""
+    try:
+        return cache.get_bundle()
+    except BundleError as exc:
+        st.error(t("app.bundle_missing"))
+        with st.expander(t("app.bundle_problems")):
+            st.code("\n".join(str(p) for p in exc.problems[:50]))
+        st.stop()
+        raise  # unreachable; st.stop raises
+
+
+def region_name(b: Bundle, code: str) -> str:
+    if code == NATIONAL_CODE:
+        return t("common.czechia")
+    names = dict(zip(b.kraje["kraj_code"], b.kraje["kraj_name"], strict=True))
+    return names.get(code, code)
+
+
+def region_select(b: Bundle, key: str) -> str:
+    options = [*b.kraje["kraj_code"], NATIONAL_CODE]
+    return st.selectbox(t("common.region"), options, key=key,
+                        format_func=lambda c: region_name(b, c))
+
+
+def indicator_options(b: Bundle, values: pd.DataFrame) -> list[str]:
+    available = set(values.loc[values["value"].notna(), "indicator_id"])
+    return [i for _, i in grouped_indicators(b.catalog, available)]
+
+
+def indicator_select(b: Bundle, key: str, options: list[str]) -> str:
+    themes = dict((i, th) for th, i in grouped_indicators(b.catalog, set(options)))
+    return st.selectbox(
+        t("common.indicator"), options, key=key,
+        format_func=lambda i: f"{t('theme.' + themes.get(i, 'other'))} · "
+                              f"{indicator_name(b.catalog, i, lang())}",
+    )
+
+
+def orp_label(b: Bundle, code: str | None, with_kraj: bool = False) -> str:
+    if code is None:
+        return t("common.none")
+    row = b.orp.loc[b.orp["orp_code"] == code].iloc[0]
+    return f"{row.orp_name} ({row.kraj_name})" if with_kraj else str(row.orp_name)
+
+
+def attribution() -> None:
+    st.caption(t("common.attribution"))
+
+
+def link_params(**params: object) -> dict[str, str]:
+    """Query parameters for a link to another page, carrying the language along."""
+    out = {k: str(v) for k, v in params.items() if v is not None}
+    if lang() != DEFAULT_LANG:
+        out["lang"] = lang()
+    return out
+
+
+def page_link(page: str, label: str, **params: object) -> None:
+    st.page_link(PAGES[page], label=label, query_params=link_params(**params))

@@ -1,0 +1,1 @@
+"""Builders: plain data in, folium maps and plotly figures out. No Streamlit."""

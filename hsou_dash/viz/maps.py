@@ -1,0 +1,190 @@
+"""Folium map builders. In: display geometry and plain per-territory rows. Out: a folium.Map.
+
+Leaflet is loaded from our own server (``/app/static/leaflet``), never from a CDN, and folium's
+other default assets (jQuery, Bootstrap, Font Awesome) are dropped: a choropleth needs none of
+them, and the map must draw in a hall without internet. Base-map tiles are optional.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+import folium
+import geopandas as gpd
+import pandas as pd
+from branca.element import Element, MacroElement
+from jinja2 import Template
+
+from hsou_dash.config import STATIC_URL
+from hsou_dash.viz import palettes
+
+TILES = {
+    "none": None,
+    "light": ("CartoDB positron", None),
+    "osm": ("OpenStreetMap", None),
+}
+
+_CSS = """<style>
+.leaflet-container{background:#f4f3ef;font:12px/1.3 system-ui,-apple-system,"Segoe UI",sans-serif}
+.hsou-legend{background:rgba(255,255,255,.93);padding:8px 10px;border-radius:6px;
+ box-shadow:0 1px 4px rgba(0,0,0,.25);max-width:240px;color:#222}
+.hsou-legend .t{font-weight:600;margin-bottom:4px}
+.hsou-legend .r{display:flex;align-items:center;gap:6px;margin:2px 0}
+.hsou-legend i{display:inline-block;width:18px;height:12px;border:1px solid #888;flex:none}
+.hsou-legend i.o{background:transparent;border:2.5px solid #1b1b1b;height:10px}
+.leaflet-control-attribution{font-size:11px}
+</style>"""
+
+
+class _Overlay(MacroElement):
+    """Legend control plus our attribution line, added to the map by a few lines of JS."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function(){
+          var m = {{ this._parent.get_name() }};
+          var c = L.control({position: 'topright'});
+          c.onAdd = function () {
+            var d = L.DomUtil.create('div', 'hsou-legend');
+            d.innerHTML = {{ this.legend_html|tojson }};
+            return d;
+          };
+          c.addTo(m);
+          m.attributionControl.setPrefix(false);
+          m.attributionControl.addAttribution({{ this.attribution|tojson }});
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, legend_html: str, attribution: str):
+        super().__init__()
+        self._name = "HsouOverlay"
+        self.legend_html = legend_html
+        self.attribution = attribution
+
+
+@dataclass(frozen=True)
+class Legend:
+    """Title and (colour, label) rows; ``outline_label`` adds the HSOÚ outline key."""
+
+    title: str
+    items: list[tuple[str, str]]
+    outline_label: str | None = None
+
+    def html(self) -> str:
+        rows = [f'<div class="t">{html.escape(self.title)}</div>']
+        rows += [f'<div class="r"><i style="background:{c}"></i>{html.escape(label)}</div>'
+                 for c, label in self.items]
+        if self.outline_label:
+            rows.append(f'<div class="r"><i class="o"></i>{html.escape(self.outline_label)}</div>')
+        return "".join(rows)
+
+
+def base_map(bounds: list[list[float]], tiles: str = "none", height: int = 560) -> folium.Map:
+    """An empty map fitted to ``bounds`` that loads Leaflet only from our own server."""
+    m = folium.Map(location=None, tiles=None, zoom_control=True, control_scale=True,
+                   prefer_canvas=False, height=height, zoom_snap=0.25)
+    m.default_js = [("leaflet", f"{STATIC_URL}/leaflet/leaflet.js")]
+    m.default_css = [("leaflet_css", f"{STATIC_URL}/leaflet/leaflet.css")]
+    m.get_root().header.add_child(Element(_CSS), name="hsou_css")
+    if TILES.get(tiles):
+        folium.TileLayer(TILES[tiles][0], control=False).add_to(m)
+    m.fit_bounds(bounds)
+    return m
+
+
+def _bounds(gdf: gpd.GeoDataFrame) -> list[list[float]]:
+    minx, miny, maxx, maxy = gdf.total_bounds
+    return [[float(miny), float(minx)], [float(maxy), float(maxx)]]
+
+
+def _features(geo: gpd.GeoDataFrame, key: str, rows: pd.DataFrame, columns: list[str]) -> dict:
+    """GeoJSON with only the properties the tooltip and click handler need."""
+    joined = geo[[key, "geometry"]].merge(rows[[key, *columns]], on=key, how="inner")
+    return joined.__geo_interface__
+
+
+def choropleth(geo: gpd.GeoDataFrame, rows: pd.DataFrame, *, key: str, tooltip: dict[str, str],
+               legend: Legend, attribution: str, tiles: str = "none",
+               outline: gpd.GeoDataFrame | None = None, selected: str | None = None,
+               height: int = 560) -> folium.Map:
+    """Filled map of ``rows`` (one per territory: ``key``, ``fill`` colour, tooltip columns).
+
+    ``tooltip`` maps column → label, in display order. ``outline`` is drawn on top without fill
+    (the HSOÚ area); ``selected`` gets a blue border.
+    """
+    m = base_map(_bounds(geo), tiles, height)
+    data = _features(geo, key, rows, ["fill", *tooltip])
+    folium.GeoJson(
+        data,
+        name="values",
+        style_function=lambda f: {"fillColor": f["properties"]["fill"], "fillOpacity": 0.85,
+                                  "color": "#ffffff", "weight": 0.8},
+        highlight_function=lambda f: {"weight": 2.5, "color": "#222222"},
+        tooltip=folium.GeoJsonTooltip(fields=list(tooltip), aliases=list(tooltip.values()),
+                                      sticky=True, localize=False),
+        control=False,
+    ).add_to(m)
+    if outline is not None and not outline.empty:
+        folium.GeoJson(
+            outline[["geometry"]].__geo_interface__, name="outline",
+            style_function=lambda f: {"fill": False, "color": palettes.HSOU_OUTLINE,
+                                      "weight": 2.5},
+            interactive=False, control=False,
+        ).add_to(m)
+    if selected is not None:
+        sel = geo[geo[key] == selected]
+        if not sel.empty:
+            folium.GeoJson(
+                sel[["geometry"]].__geo_interface__, name="selected",
+                style_function=lambda f: {"fill": False, "color": palettes.SELECTED,
+                                          "weight": 4},
+                interactive=False, control=False,
+            ).add_to(m)
+    m.add_child(_Overlay(legend.html(), attribution))
+    return m
+
+
+def locator(geo: gpd.GeoDataFrame, key: str, focus: str, *, attribution: str,
+            context_label: str, focus_label: str, height: int = 320) -> folium.Map:
+    """Small static map: every territory of ``geo`` drawn lightly, ``focus`` highlighted."""
+    m = base_map(_bounds(geo), "none", height)
+    rows = geo[[key]].copy()
+    rows["is_focus"] = rows[key] == focus
+    folium.GeoJson(
+        geo[[key, "geometry"]].assign(f=rows["is_focus"].values).__geo_interface__,
+        style_function=lambda f: (
+            {"fillColor": palettes.SELECTED, "fillOpacity": 0.75, "color": "#ffffff",
+             "weight": 1} if f["properties"]["f"] else
+            {"fillColor": "#cfd6dd", "fillOpacity": 0.6, "color": "#ffffff", "weight": 1}),
+        interactive=False, control=False,
+    ).add_to(m)
+    legend = Legend("", [(palettes.SELECTED, focus_label), ("#cfd6dd", context_label)])
+    m.add_child(_Overlay(legend.html(), attribution))
+    return m
+
+
+def classed_rows(territories: pd.DataFrame, key: str, values: pd.Series, classes: pd.Series,
+                 colors: list[str], value_text: pd.Series) -> pd.DataFrame:
+    """Rows for :func:`choropleth`: the fill colour of each territory's class (grey = no data).
+
+    ``territories`` holds ``key`` and display columns; the other inputs are indexed by ``key``.
+    """
+    out = territories.copy()
+    cls = out[key].map(classes).fillna(-1).astype(int)
+    out["fill"] = [colors[c] if 0 <= c < len(colors) else palettes.NO_DATA for c in cls]
+    out["value"] = out[key].map(values)
+    out["value_text"] = out[key].map(value_text)
+    return out
+
+
+def legend_items(bounds: list[tuple[float, float]], colors: list[str], fmt, no_data: str,
+                 has_missing: bool) -> list[tuple[str, str]]:
+    """(colour, "lo – hi") per class, plus the grey no-data key when anything is missing."""
+    items = [(c, f"{fmt(lo)} – {fmt(hi)}") for c, (lo, hi) in zip(colors, bounds, strict=True)]
+    if has_missing:
+        items.append((palettes.NO_DATA, no_data))
+    return items

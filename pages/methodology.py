@@ -1,0 +1,7 @@
+"""Placeholder: this page is being built (see the issue for /methodology)."""
+
+import streamlit as st
+
+from hsou_dash.ui.text import t
+
+st.title(t("nav.methodology"))

@@ -1,0 +1,38 @@
+"""AppTest helpers: run the real entry point (app.py) and switch to a page, with a URL."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import REPO
+
+TIMEOUT = 60
+
+
+def open_page(page: str, **params: str) -> AppTest:
+    """Run ``app.py`` on ``pages/<page>.py`` with the given query parameters."""
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=TIMEOUT)
+    at.query_params.update(params)
+    at.run()  # AppTest resolves st.navigation pages only after a first run (of home)
+    at.query_params.clear()  # home wrote its own URL; a visitor arrives with ours
+    at.query_params.update(params)
+    at.switch_page(f"pages/{page}.py")
+    at.run()
+    return at
+
+
+def texts(at: AppTest) -> str:
+    """All markdown, captions, titles, alerts of a run, joined (for 'is it shown' checks)."""
+    parts: list[str] = []
+    for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning",
+                 "error", "success", "metric"):
+        for el in getattr(at, kind):
+            parts.append(str(getattr(el, "value", "")))
+            parts.append(str(getattr(el, "label", "")))
+    return "\n".join(parts)
+
+
+@pytest.fixture
+def page():
+    return open_page

@@ -1,0 +1,42 @@
+"""The map in a real browser: 16 ORP of Ústecký kraj, attribution, link to the profile, offline."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.browser.conftest import map_frame
+
+pytestmark = pytest.mark.browser
+
+
+def test_map_shows_ustecky_kraj_offline(server, page, external_requests):
+    page.goto(f"{server}/map?region=CZ042&indicator=unemployment_share&year=2020")
+    frame = map_frame(page)
+    # 16 filled ORP polygons, plus the HSOÚ outline path(s), which are not interactive
+    filled = frame.locator("path.leaflet-interactive")
+    assert filled.count() == 16
+    attribution = frame.locator(".leaflet-control-attribution")
+    assert "ČÚZK" in attribution.inner_text()
+    legend = frame.locator(".hsou-legend").inner_text()
+    assert "2020" in legend and "HSOÚ" in legend
+    # Leaflet came from our own server, and nothing tried to leave localhost
+    assert not external_requests, external_requests
+
+
+def test_clicking_an_orp_selects_it_and_links_to_its_profile(server, page):
+    page.goto(f"{server}/map?region=CZ042&indicator=unemployment_share&year=2020&orp=4213")
+    map_frame(page)
+    link = page.get_by_role("link", name=re.compile("Teplice"))
+    link.first.click()
+    page.wait_for_url(re.compile(r"/orp\?.*orp=4213"))
+    page.get_by_role("heading", name=re.compile("Teplice")).first.wait_for()
+
+
+def test_click_on_map_selects_orp(server, page):
+    page.goto(f"{server}/map?region=CZ042&indicator=unemployment_share&year=2020")
+    frame = map_frame(page)
+    frame.locator("path.leaflet-interactive").nth(3).click(force=True)
+    page.wait_for_url(re.compile(r"orp=\d{4}"), timeout=30_000)
+    assert page.get_by_role("link", name=re.compile("profil|profile", re.I)).count() >= 1
