@@ -40,3 +40,5 @@ DEFAULT_REGION = "CZ042"
 #: Code meaning "the whole of Czechia" in the ``region`` URL parameter.
 NATIONAL_CODE = "CZ"
 DEFAULT_INDICATOR = "unemployment_share"
+#: ORP shown when a profile is opened without one: Ústí nad Labem, the kraj's seat.
+DEFAULT_ORP = "4214"

@@ -48,6 +48,9 @@ def _long(df: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     out = df[[*keys, *VALUE_COLUMNS]].copy()
     out["year"] = pd.to_numeric(out["year"]).astype(int)
     out["value"] = pd.to_numeric(out["value"], errors="coerce").astype(float)
+    # Source, unit and note texts repeat on thousands of rows: categories cut memory ~5×.
+    for col in ("unit", "source", "ref_date", "value_type", "note"):
+        out[col] = out[col].astype("category")
     return out
 
 
@@ -114,3 +117,14 @@ def build_caches(root: Path, cache_dir: Path) -> list[Path]:
     obec_display_geometry(root, geometry.LOCAL, cache_dir)
     built = sorted((cache_dir / "geometry").glob("*.parquet"))
     return built
+
+
+def load_obec_values_cz(root: Path) -> pd.DataFrame:
+    """Long indicator table for all 6,258 obce of Czechia (gzipped, read only when needed).
+
+    Returns an empty table with the same columns when the optional file is not in the bundle.
+    """
+    path = root / "indicators/indicators_obec_cz.csv.gz"
+    if not path.exists():
+        return pd.DataFrame(columns=["obec_code", "orp_code", *VALUE_COLUMNS])
+    return _long(read_table(path), ["obec_code", "orp_code"])

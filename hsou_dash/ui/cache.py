@@ -53,3 +53,9 @@ def hsou_outline(root: str, region: str) -> gpd.GeoDataFrame:
     if part.empty:
         return part
     return gpd.GeoDataFrame(geometry=[part.union_all()], crs=part.crs)
+
+
+@st.cache_resource(show_spinner=False)
+def obec_values_cz(root: str):
+    """Indicator values of every obec in Czechia (loaded on first use, ~0.5 s, then shared)."""
+    return loaders.load_obec_values_cz(Path(root))

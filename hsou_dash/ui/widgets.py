@@ -24,8 +24,27 @@ PAGES = {
 }
 
 
+def leave_legacy_multipage_mode() -> None:
+    """Make sure the page runs inside app.py's ``st.navigation`` frame.
+
+    Streamlit starts every server in its old multipage mode when a ``pages/`` folder exists, and
+    only leaves it once ``st.navigation`` has run. So the very first visitor arriving at a deep
+    link (``/map?...``) would get the page script alone — no language switch, no menu, no footer.
+    The page notices and reruns in navigation mode.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def bundle_or_stop() -> Bundle:
-    """The loaded bundle, or a clear message (never a traceback) and the page stops."""
+    """The loaded bundle, or a clear message (never a traceback) and the page stops.
+
+    Every page calls this first, which also puts it in the app frame (see above).
+    """
+    leave_legacy_multipage_mode()
     try:
         return cache.get_bundle()
     except BundleError as exc:
