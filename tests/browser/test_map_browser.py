@@ -39,4 +39,7 @@ def test_click_on_map_selects_orp(server, page):
     frame = map_frame(page)
     frame.locator("path.leaflet-interactive").nth(3).click(force=True)
     page.wait_for_url(re.compile(r"orp=\d{4}"), timeout=30_000)
-    assert page.get_by_role("link", name=re.compile("profil|profile", re.I)).count() >= 1
+    code = re.search(r"orp=(\d{4})", page.url).group(1)
+    link = page.get_by_role("link", name=re.compile("Otevřít profil ORP"))
+    link.first.wait_for()
+    assert code in (link.first.get_attribute("href") or "")
