@@ -4,22 +4,15 @@ from __future__ import annotations
 
 import streamlit as st
 
-from hsou_dash.text import DEFAULT_LANG, LANGS
-from hsou_dash.ui.text import LANG_KEY, t
+from hsou_dash.ui.text import init_lang, language_switch, t
 from hsou_dash.ui.widgets import PAGES
 
 st.set_page_config(page_title="HSOÚ dashboard", layout="wide",
                    initial_sidebar_state="collapsed")
 
-if LANG_KEY not in st.session_state:
-    requested = st.query_params.get("lang", DEFAULT_LANG)
-    st.session_state[LANG_KEY] = requested if requested in LANGS else DEFAULT_LANG
-
-if st.session_state.get(LANG_KEY) is None:  # a segmented control can be cleared: keep a lang
-    st.session_state[LANG_KEY] = DEFAULT_LANG
+init_lang()
 _, corner = st.columns([5, 1])
-corner.segmented_control(t("app.language"), list(LANGS), key=LANG_KEY, label_visibility="collapsed",
-                         format_func=lambda code: {"cs": "Česky", "en": "English"}[code])
+language_switch(corner)
 
 # Emoji, not :material/…: icons: the browser turns a material page icon into a favicon
 # fetched from Google's font CDN, which a self-contained public site must not do.

@@ -6,12 +6,35 @@ import streamlit as st
 
 from hsou_dash.text import DEFAULT_LANG, LANGS, Translator, translate, translator
 
-LANG_KEY = "lang"
+#: Session key of the chosen language. Not a widget key: Streamlit drops a widget's state in any
+#: run that does not draw the widget, and the language must survive every kind of rerun.
+LANG_KEY = "_lang"
+#: Key of the switch widget that edits it.
+SWITCH_KEY = "lang_switch"
 
 
 def lang() -> str:
     value = st.session_state.get(LANG_KEY, DEFAULT_LANG)
     return value if value in LANGS else DEFAULT_LANG
+
+
+def init_lang() -> None:
+    """Take the language from the URL on a session's first run."""
+    if LANG_KEY not in st.session_state:
+        requested = st.query_params.get("lang", DEFAULT_LANG)
+        st.session_state[LANG_KEY] = requested if requested in LANGS else DEFAULT_LANG
+
+
+def language_switch(container) -> None:
+    """The Česky / English switch; a cleared selection keeps the current language."""
+
+    def changed() -> None:
+        st.session_state[LANG_KEY] = st.session_state.get(SWITCH_KEY) or lang()
+
+    st.session_state[SWITCH_KEY] = lang()
+    container.segmented_control(t("app.language"), list(LANGS), key=SWITCH_KEY,
+                                label_visibility="collapsed", on_change=changed,
+                                format_func=lambda c: {"cs": "Česky", "en": "English"}[c])
 
 
 def t(key: str, **kwargs: object) -> str:

@@ -34,6 +34,8 @@ _CSS = """<style>
 .hsou-legend i{display:inline-block;width:18px;height:12px;border:1px solid #888;flex:none}
 .hsou-legend i.o{background:transparent;border:2.5px solid #1b1b1b;height:10px}
 .leaflet-control-attribution{font-size:11px}
+@media (max-width:520px){.hsou-legend{font-size:10px;max-width:150px;padding:5px 6px}
+ .hsou-legend i{width:12px;height:9px}}
 </style>"""
 
 

@@ -68,3 +68,12 @@ def test_orp_outside_ustecky_kraj_works():
     assert not at.exception
     assert at.header[0].value == "Karviná"
     assert len(at.dataframe[1].value) > 0  # municipalities listed from the national obec file
+
+
+def test_language_switch_changes_every_text_and_the_url():
+    at = open_page("home")
+    assert at.title[0].value == "Hospodářsky a sociálně ohrožená území"
+    at.segmented_control(key="lang_switch").set_value("en").run()
+    assert not at.exception
+    assert at.title[0].value == "Economically and socially threatened areas"
+    assert at.query_params.get("lang") in ("en", ["en"])
