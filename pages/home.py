@@ -54,6 +54,10 @@ with right:
     widgets.page_link("orp", t("home.to_orp"))
     widgets.page_link("support", t("home.to_support"))
     widgets.page_link("methodology", t("home.to_methodology"))
+    st.subheader(t("home.towns_title"))
+    st.caption(t("home.towns_intro"))
+    for town in cache.featured_towns(str(b.root)).itertuples():
+        widgets.page_link("town", f"{town.obec_name} (ORP {town.orp_name})", obec=town.obec_code)
 
 st.subheader(t("home.vintage"))
 st.caption(t("home.vintage_intro"))

@@ -1,4 +1,4 @@
-"""/map — choropleth of ORP districts for any indicator, year and region."""
+"""/map — choropleth of ORP districts, or of municipalities within one kraj, for any indicator."""
 
 import streamlit as st
 from streamlit_folium import st_folium
@@ -6,41 +6,67 @@ from streamlit_folium import st_folium
 from hsou_dash.domain.catalogue import years_of
 from hsou_dash.domain.caveats import caveats
 from hsou_dash.domain.classify import MAX_K, MIN_K, SCHEMES
-from hsou_dash.domain.params import parse_map_params
+from hsou_dash.domain.params import obec_indicators, parse_map_params
+from hsou_dash.domain.towns import SMALL_DENOMINATOR, fold
 from hsou_dash.ui import cache, state, widgets
 from hsou_dash.ui.text import lang, t, tr
 from hsou_dash.viz import indicator_view
 
 b = widgets.bundle_or_stop()
+root = str(b.root)
 options = widgets.indicator_options(b, b.orp_values)
+layer = cache.obec_layer(root)
 params, fresh = state.read("map")
-parsed = parse_map_params(params, b.kraje, b.orp, b.orp_values, options)
+parsed = parse_map_params(params, b.kraje, b.orp, b.orp_values, options, layer)
 state.seed({f"map.{k}": v for k, v in parsed.values.items()}, fresh)
 
 
 def _on_click() -> None:
-    """A click on an ORP selects it (runs before the rerun, so widgets can still change)."""
+    """A click selects the ORP or municipality (runs before the rerun, widgets can change)."""
     feature = (st.session_state.get("map.click") or {}).get("last_active_drawing") or {}
-    code = (feature.get("properties") or {}).get("orp_code")
-    if code:
-        st.session_state["map.orp"] = code
+    props = feature.get("properties") or {}
+    if props.get("obec_code"):
+        st.session_state["map.obec"] = props["obec_code"]
+    if props.get("orp_code"):
+        st.session_state["map.orp"] = props["orp_code"]
 
 
-st.title(t("map.title"))
-st.caption(t("map.intro"))
+def _column(label: str, kind: str):
+    formats = {"rank": "%d", "count": "localized"}
+    if kind in ("rank", "count", "number"):
+        return st.column_config.NumberColumn(label, format=formats.get(kind))
+    return st.column_config.TextColumn(label)
+
+
+header = st.container()  # filled once the level (ORP or municipalities) is known
 state.show_notices(parsed.notices, fresh)
 
-c1, c2, c3 = st.columns([2, 4, 1.3])
+c1, c2, c3, c4 = st.columns([2, 4, 1.7, 1.3])
 with c1:
     region = widgets.region_select(b, "map.region")
 with c2:
     indicator = widgets.indicator_select(b, "map.indicator", options)
-years = years_of(b.orp_values, indicator)
-state.keep_valid("map.year", years, years[0])
+can_obec = indicator in obec_indicators(layer, region, options)
+state.keep_valid("map.level", ["orp", "obec"] if can_obec else ["orp"], "orp")
 with c3:
+    level = st.radio(t("obec_layer.level"), ["orp", "obec"], key="map.level", horizontal=True,
+                     format_func=lambda v: t(f"obec_layer.level_{v}"), disabled=not can_obec,
+                     help=None if can_obec else t("obec_layer.level_help"))
+with header:
+    st.title(t("map.title" if level == "orp" else "obec_layer.title"))
+    st.caption(t("map.intro" if level == "orp" else "obec_layer.intro"))
+values = layer.values(region) if level == "obec" else b.orp_values
+years = years_of(values, indicator)
+if not years:  # the kraj has no municipal values for it after all: stay with ORP this time
+    level, values = "orp", b.orp_values
+    years = years_of(values, indicator)
+state.keep_valid("map.year", years, years[0])
+with c4:
     year = st.selectbox(t("common.year"), years, key="map.year")
 region_orp = indicator_view.region_orp(b, region)
 state.keep_valid("map.orp", [None, *region_orp["orp_code"]], None)
+obce = indicator_view.region_obce(b, region) if region in layer.regions else None
+state.keep_valid("map.obec", [None, *(obce["obec_code"] if obce is not None else [])], None)
 
 with st.expander(t("map.options")):
     o1, o2, o3, o4 = st.columns(4)
@@ -51,13 +77,19 @@ with st.expander(t("map.options")):
                      format_func=lambda s: t(f"basemap.{s}"))
     show_hsou = o4.toggle(t("map.hsou_toggle"), key="map.hsou")
 
-root = str(b.root)
-view = indicator_view.build(
-    b, cache.region_geometry(root, region),
-    cache.hsou_outline(root, region) if show_hsou else None,
-    region=region, indicator=indicator, year=year, scheme=scheme, k=k, tiles=tiles,
-    selected=st.session_state.get("map.orp"), tr=tr(), lang=lang(),
-)
+outline = cache.hsou_outline(root, region) if show_hsou else None
+common = dict(region=region, indicator=indicator, year=year, scheme=scheme, k=k, tiles=tiles,
+              tr=tr(), lang=lang())
+if level == "obec":
+    view = indicator_view.build_obec(
+        b, values, cache.kraj_obec_geometry(root, region), cache.region_geometry(root, region),
+        outline, selected=st.session_state.get("map.obec"),
+        packed=cache.packed_obce(root, region),
+        classification=cache.obec_classification(root, region, indicator, year, scheme, k),
+        **common)
+else:
+    view = indicator_view.build(b, cache.region_geometry(root, region), outline,
+                                selected=st.session_state.get("map.orp"), **common)
 
 left, right = st.columns([3, 2], gap="medium")
 with left:
@@ -66,34 +98,46 @@ with left:
     st.caption(view.source)
     widgets.attribution()
     if view.missing:
-        st.caption(t("map.missing", n=view.missing))
+        st.caption(t("map.missing" if level == "orp" else "obec_layer.missing", n=view.missing))
     for key in caveats(indicator, year):
         st.warning(t(key), icon=":material/warning:")
 with right:
-    selected = st.selectbox(t("map.selected"), [None, *region_orp["orp_code"]], key="map.orp",
-                            format_func=lambda c: widgets.orp_label(b, c))
-    if selected:
-        widgets.page_link("orp", t("common.open_profile", name=widgets.orp_label(b, selected)),
-                          orp=selected)
+    if level == "obec":
+        names = dict(zip(obce["obec_code"], obce["obec_name"] + " (" + obce["orp_name"] + ")",
+                         strict=True))
+        selected = st.selectbox(t("obec_layer.selected"),
+                                [None, *sorted(names, key=lambda c: fold(names[c]))],
+                                key="map.obec", placeholder=t("common.none"),
+                                format_func=lambda c: names.get(c, t("common.none")))
+        if selected:
+            widgets.page_link("town", t("town.open_profile", name=names[selected]),
+                              obec=selected)
+    else:
+        selected = st.selectbox(t("map.selected"), [None, *region_orp["orp_code"]],
+                                key="map.orp", format_func=lambda c: widgets.orp_label(b, c))
+        if selected:
+            widgets.page_link("orp", t("common.open_profile",
+                                       name=widgets.orp_label(b, selected)), orp=selected)
     tab_table, tab_chart = st.tabs([t("map.tab_table"), t("map.tab_chart")])
     with tab_table:
-        st.dataframe(
-            view.table[["rank", "orp_name", "value", "hsou"]], hide_index=True,
-            height=420, width="stretch",
-            column_config={
-                "rank": st.column_config.NumberColumn(t("map.col_rank"), format="%d"),
-                "orp_name": t("map.col_orp"),
-                "value": st.column_config.NumberColumn(f"{t('map.col_value')} ({view.unit})"),
-                "hsou": t("map.col_hsou"),
-            },
-        )
+        st.dataframe(view.table[list(view.columns)], hide_index=True, height=420,
+                     width="stretch",
+                     column_config={c: _column(*spec) for c, spec in view.columns.items()})
         st.caption(t("common.rank_note"))
+        if view.unreliable:
+            st.caption(t("obec_layer.unreliable_note", n=view.unreliable,
+                         threshold=SMALL_DENOMINATOR))
     with tab_chart:
-        st.plotly_chart(view.bars, width="stretch", key="map.bars")
+        if view.bars is not None:
+            st.plotly_chart(view.bars, width="stretch", key="map.bars")
+        else:
+            st.caption(t("obec_layer.bars_hint"))
     st.download_button(t("common.download_csv"), view.csv, mime="text/csv",
                        file_name=t("map.download_name", indicator=indicator, year=year,
-                                   region=region))
+                                   region=region if level == "orp" else f"{region}_obce"))
 
 state.write("map", {"region": region, "indicator": indicator, "year": year,
                     "orp": st.session_state.get("map.orp"), "scheme": scheme, "k": k,
-                    "tiles": tiles, "hsou": None if show_hsou else 0})
+                    "tiles": tiles, "hsou": None if show_hsou else 0,
+                    "level": None if level == "orp" else level,
+                    "obec": st.session_state.get("map.obec") if level == "obec" else None})

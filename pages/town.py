@@ -1,7 +1,128 @@
-"""Placeholder: this page is being built (see the issue for /town)."""
+"""/town — one municipality against its ORP, kraj and Czechia: facts, indicators, trends, map."""
 
 import streamlit as st
+from streamlit_folium import st_folium
 
-from hsou_dash.ui.text import t
+from hsou_dash.config import DEFAULT_REGION
+from hsou_dash.domain import towns
+from hsou_dash.domain.catalogue import indicator_name
+from hsou_dash.domain.params import Parsed, parse_obec
+from hsou_dash.ui import cache, state, widgets
+from hsou_dash.ui.support_section import render_support_section
+from hsou_dash.ui.text import lang, t, tr
+from hsou_dash.viz import town_view
 
-st.title(t("nav.town"))
+b = widgets.bundle_or_stop()
+root = str(b.root)
+params, fresh = state.read("town")
+parsed = Parsed()
+state.seed({"town.obec": parse_obec(params.get("obec"), b.obce, parsed)}, fresh)
+
+
+def _pick() -> None:
+    """Choosing a search result opens its profile (before the rerun draws the page)."""
+    if st.session_state.get("town.pick"):
+        st.session_state["town.obec"] = st.session_state["town.pick"]
+
+
+m = towns.membership(b.obce, b.orp, st.session_state.get("town.obec"))
+st.title(m.obec_name if m else t("town.title"))
+if m is None:
+    st.caption(t("town.intro"))
+state.show_notices(parsed.notices, fresh)
+
+search, featured = st.columns([3, 2], gap="large")
+with search:
+    query = st.text_input(t("town.search"), key="town.q",
+                          placeholder=t("town.search_placeholder"))
+    found = towns.search(cache.obec_search_index(root), query or "", prefer_kraj=DEFAULT_REGION)
+    labels = {r.obec_code: t("town.option", name=r.obec_name, orp=r.orp_name, okres=r.okres)
+              for r in found.itertuples()}
+    state.keep_valid("town.pick", [None, *labels], None)
+    if query and not labels:
+        st.caption(t("town.no_match", query=query))
+    elif labels:
+        st.selectbox(t("town.matches", n=len(labels)), list(labels), index=None, key="town.pick",
+                     format_func=labels.get, placeholder=t("town.pick_placeholder"),
+                     on_change=_pick)
+with featured:
+    st.markdown(f"**{t('town.featured')}**")
+    for r in cache.featured_towns(root).itertuples():
+        widgets.page_link("town", t("town.featured_link", name=r.obec_name, orp=r.orp_name),
+                          obec=r.obec_code)
+
+if m is None:
+    st.info(t("town.choose"), icon=":material/search:")
+    state.write("town", {})
+    st.stop()
+
+values = cache.kraj_obec_values(root, m.kraj_code)
+view = town_view.build(b, m, values, cache.town_profile(root, m.obec_code),
+                       cache.obec_areas(root, m.kraj_code), tr(), lang())
+
+st.divider()
+place = " · ".join([t("town.code", code=m.obec_code), f"{t('common.orp')} {m.orp_name}",
+                    t("town.okres", okres=m.okres), m.kraj_name])
+st.markdown(f"**{place}**")
+hsou = t("town.hsou_yes" if m.is_hsou else "town.hsou_no", orp=m.orp_name)
+st.markdown(f":{'orange' if m.is_hsou else 'gray'}-badge[{hsou}]")
+if m.obec_code in set(cache.featured_towns(root)["obec_code"]):
+    st.caption(t("town.featured_note"))
+c1, c2, c3 = st.columns([1, 1, 2])
+for col, fact in ((c1, view.population), (c2, view.area)):
+    col.metric(fact.label, fact.text, border=True)
+    col.caption(fact.source)
+with c3:
+    widgets.page_link("orp", t("common.open_profile", name=m.orp_name), orp=m.orp_code)
+    if m.kraj_code in cache.obec_regions(root):
+        widgets.page_link("map", t("town.open_map"), region=m.kraj_code, orp=m.orp_code,
+                          level="obec", obec=m.obec_code)
+    else:
+        widgets.page_link("map", t("common.open_map"), region=m.kraj_code, orp=m.orp_code)
+
+st.subheader(t("town.indicators"))
+if view.table.empty:
+    st.info(t("town.no_values"), icon=":material/info:")
+else:
+    st.dataframe(view.table[list(view.columns)], hide_index=True, width="stretch",
+                 height=min(38 + 35 * len(view.table), 640),
+                 column_config={c: st.column_config.TextColumn(label)
+                                for c, label in view.columns.items()}
+                 | {"year": st.column_config.NumberColumn(t("common.year"), format="%d")})
+    st.caption(t("town.indicators_note"))
+    if view.unreliable:
+        st.caption(t("obec_layer.unreliable_note", n=view.unreliable,
+                     threshold=towns.SMALL_DENOMINATOR))
+    for key in view.caveats:
+        st.warning(t(key), icon=":material/warning:")
+    st.download_button(t("common.download_csv"), view.csv, mime="text/csv",
+                       file_name=t("town.download_name", code=m.obec_code))
+
+left, right = st.columns([3, 2], gap="medium")
+with left:
+    st.subheader(t("town.trends"))
+    if view.trends:
+        default = "distraint_share" if "distraint_share" in view.trends else view.trends[0]
+        state.keep_valid("town.trend", view.trends, default)
+        indicator = st.selectbox(t("town.trend_pick"), view.trends, key="town.trend",
+                                 format_func=lambda i: indicator_name(b.catalog, i, lang()))
+        st.plotly_chart(town_view.trend(b, m, values, indicator, tr(), lang()),
+                        width="stretch", key="town.trend_chart")
+        if towns.base_of(indicator)[1] is None:
+            st.caption(t("town.trend_counts_note"))
+        if indicator == "population":
+            st.caption(t("town.population_break"))
+    else:
+        st.caption(t("town.no_trends"))
+with right:
+    st.subheader(t("town.locator"))
+    geo = cache.locator_geometry(root, m.kraj_code)
+    st_folium(town_view.locator(b, m, geo, cache.region_geometry(root, m.kraj_code), tr()),
+              key="town.locator", height=360, use_container_width=True, returned_objects=[])
+    if geo is None:
+        st.caption(t("town.locator_no_polygons"))
+    widgets.attribution()
+
+render_support_section(b, obec_code=m.obec_code)
+
+state.write("town", {"obec": m.obec_code})

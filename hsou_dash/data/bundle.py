@@ -7,9 +7,12 @@ installed bundle, so a bad bundle never breaks a working app.
 
 from __future__ import annotations
 
+import gzip
+import io
 import shutil
 import tempfile
 import urllib.error
+import unicodedata
 import urllib.request
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -43,10 +46,20 @@ class BundleError(Exception):
 
 
 def read_table(path: Path) -> pd.DataFrame:
-    """Read a CSV (plain or gzipped) keeping every code column as text."""
-    head = pd.read_csv(path, nrows=0)
+    """Read a CSV (plain or gzipped) keeping every code column as text.
+
+    Text is normalised to NFC: one bundle file stores names in decomposed Unicode, and
+    "Ústecko-chomutovská" must compare equal however it was typed. Combining accents are the
+    UTF-8 lead bytes 0xCC/0xCD, so a byte search skips the costly step for clean files.
+    """
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rb") as fh:
+        raw = fh.read()
+    if b"\xcc" in raw or b"\xcd" in raw:
+        raw = unicodedata.normalize("NFC", raw.decode("utf-8")).encode("utf-8")
+    head = pd.read_csv(io.BytesIO(raw), nrows=0)
     dtypes = {c: "string" for c in head.columns if c in STRING_COLUMNS}
-    return pd.read_csv(path, dtype=dtypes, keep_default_na=True)
+    return pd.read_csv(io.BytesIO(raw), dtype=dtypes, keep_default_na=True)
 
 
 def read_layer(path: Path) -> gpd.GeoDataFrame:

@@ -128,3 +128,112 @@ def load_obec_values_cz(root: Path) -> pd.DataFrame:
     if not path.exists():
         return pd.DataFrame(columns=["obec_code", "orp_code", *VALUE_COLUMNS])
     return _long(read_table(path), ["obec_code", "orp_code"])
+
+
+#: Bundle documents the methodology page quotes (path in the bundle → what it is).
+DOCUMENTS = {
+    "hsou_methodology": "indicators/hsou_methodology.md",
+    "indicator_sources": "indicators/SOURCES.md",
+    "boundary_sources": "boundaries/SOURCES.md",
+}
+
+
+def load_document(root: Path, name: str) -> str | None:
+    """Text of one of :data:`DOCUMENTS` (Markdown, UTF-8), ``None`` if the bundle lacks it.
+
+    These files are optional in the bundle, so a missing one is "no data", not an error.
+    """
+    path = root / DOCUMENTS[name]
+    return path.read_text(encoding="utf-8") if path.exists() else None
+
+
+# --- municipalities as places (town profiles, municipal map layer) ---------------------------
+
+OBCE_CZ_POLYGONS = "boundaries/obce_cz.geojson"
+#: Kraj whose municipality polygons are a required part of the bundle (obce_ustecky.geojson).
+DETAILED_KRAJ = "CZ042"
+
+
+def load_towns(root: Path) -> pd.DataFrame:
+    """``towns.csv``: the towns presented at the 2024 HSOÚ conference (codes stay strings)."""
+    return read_table(root / "indicators/towns.csv")
+
+
+def obec_cz_display_geometry(root: Path, level: geometry.DisplayLevel,
+                             cache_dir: Path) -> gpd.GeoDataFrame | None:
+    """Display polygons of all 6,258 obce, or ``None`` when the optional file is absent.
+
+    Simplified as one coverage (neighbours keep shared edges) and cached on disk like the
+    other display layers; the first call takes about a second.
+    """
+    if not (root / OBCE_CZ_POLYGONS).exists():
+        return None
+    return geometry.display_layer(root / OBCE_CZ_POLYGONS, ["obec_code", "orp_code", "kraj_code"],
+                                  level, cache_dir)
+
+
+def load_obec_areas(root: Path, kraj_code: str) -> pd.DataFrame:
+    """Area (km²) of the obce of one kraj: ``obec_code``, ``area_km2``, ``computed``.
+
+    Ústecký kraj: the bundle's own ``area_km2`` (obce_ustecky.geojson). Other kraje: computed
+    here the same way (EPSG:3035) from the full-detail polygons of obce_cz.geojson, flagged
+    ``computed``; empty when that optional file is absent.
+    """
+    if kraj_code == DETAILED_KRAJ:
+        attrs = gpd.read_file(root / "boundaries/obce_ustecky.geojson", ignore_geometry=True,
+                              columns=["obec_code", "area_km2"])
+        out = pd.DataFrame(attrs)
+        out["area_km2"] = pd.to_numeric(out["area_km2"], errors="coerce").astype(float)
+        out["computed"] = False
+        return out[["obec_code", "area_km2", "computed"]]
+    path = root / OBCE_CZ_POLYGONS
+    if not path.exists():
+        return pd.DataFrame({"obec_code": pd.Series(dtype="string"),
+                             "area_km2": pd.Series(dtype=float),
+                             "computed": pd.Series(dtype=bool)})
+    polys = gpd.read_file(path, columns=["obec_code", "kraj_code"],
+                          where=f"kraj_code = '{kraj_code}'" if kraj_code.isalnum() else None)
+    polys = polys[polys["kraj_code"] == kraj_code]
+    area = polys.to_crs(geometry.METRIC_CRS).area / 1e6
+    return pd.DataFrame({"obec_code": polys["obec_code"].values,
+                         "area_km2": area.round(3).values, "computed": True})
+
+
+@dataclass(frozen=True)
+class SupportTables:
+    """The support catalogue and the funding figures, as read (free text kept verbatim)."""
+
+    #: support_instruments.csv: one row per instrument; ``allocation_czk`` blank = not published
+    instruments: pd.DataFrame
+    #: support_by_orp.csv: amounts by kraj / ITI area / Czechia (no per-ORP figures exist)
+    by_territory: pd.DataFrame
+    #: funding_orp.csv: transfers received by municipal budgets in 2019, per ORP (long)
+    funding_orp: pd.DataFrame
+    #: funding_obec.csv: the same per obec (Ústecký kraj only)
+    funding_obec: pd.DataFrame
+
+
+def load_support(root: Path) -> SupportTables:
+    """Read the support and funding files; codes stay text, amounts become floats (NaN = none).
+
+    Files missing from an older bundle give empty tables, so the rest of the app keeps working.
+    """
+    from hsou_dash.data.schema import SPECS
+
+    def table(rel: str, numeric: tuple[str, ...]) -> pd.DataFrame:
+        path = root / "indicators" / rel
+        if not path.exists():
+            spec = SPECS[f"indicators/{rel}"]
+            return pd.DataFrame(columns=list(spec.columns))
+        df = read_table(path)
+        for col in numeric:
+            df[col] = pd.to_numeric(df[col], errors="coerce").astype(float)
+        return df
+
+    funding_orp = table("funding_orp.csv", ("value", "year"))
+    funding_obec = table("funding_obec.csv", ("value", "year"))
+    return SupportTables(
+        instruments=table("support_instruments.csv", ("allocation_czk",)),
+        by_territory=table("support_by_orp.csv", ("amount_czk",)),
+        funding_orp=funding_orp, funding_obec=funding_obec,
+    )

@@ -7,6 +7,7 @@ never raises, it falls back to the default view.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -97,19 +98,76 @@ def parse_int(name: str, raw: str | None, lo: int, hi: int, default: int, out: P
     return default
 
 
+def parse_obec(raw: str | None, obce: pd.DataFrame, out: Parsed,
+               region: str | None = None) -> str | None:
+    """A known 6-digit municipality code (optionally required to lie in kraj ``region``)."""
+    if not raw:
+        return None
+    code = raw.strip()
+    row = obce[obce["obec_code"] == code] if re.fullmatch(r"\d{6}", code) else obce.iloc[0:0]
+    if row.empty:
+        out.notices.append(("town.unknown_obec", {"value": raw}))
+        return None
+    if region and region != NATIONAL_CODE and row["kraj_code"].iloc[0] != region:
+        out.notices.append(("obec_layer.obec_outside_region", {"value": code}))
+        return None
+    return code
+
+
+@dataclass(frozen=True)
+class ObecLayer:
+    """Where the map's municipal layer exists: kraje with obec polygons, and their values.
+
+    ``indicators`` are those the bundle has at municipal level (both obec files carry the
+    same set), so offering the layer reads nothing; ``values`` is called only when a kraj is
+    actually shown by municipality, so the national obec table is read only for a kraj other
+    than Ústecký.
+    """
+
+    regions: frozenset[str]
+    obce: pd.DataFrame
+    values: Callable[[str], pd.DataFrame]
+    indicators: frozenset[str] = frozenset()
+
+
+def obec_indicators(layer: ObecLayer | None, region: str, available: list[str]) -> list[str]:
+    """Indicators the municipal layer can show in ``region`` ([] when it cannot be shown)."""
+    if layer is None or region not in layer.regions:
+        return []
+    return [i for i in available if i in layer.indicators]
+
+
+def parse_level(raw: str | None, layer: ObecLayer | None, region: str, indicator: str,
+                available: list[str], out: Parsed) -> str:
+    """``obec`` only where the municipal layer can show ``indicator``; else ``orp``."""
+    level = parse_choice("level", raw, ["orp", "obec"], "orp", out)
+    if level == "obec" and indicator not in obec_indicators(layer, region, available):
+        key = ("obec_layer.unavailable_region" if layer is None or region not in layer.regions
+               else "obec_layer.unavailable_indicator")
+        out.notices.append((key, {"value": indicator}))
+        return "orp"
+    return level
+
+
 def parse_map_params(params: dict[str, str], kraje: pd.DataFrame, orp: pd.DataFrame,
-                     values: pd.DataFrame, available: list[str]) -> Parsed:
-    """Everything the map page reads from its URL."""
+                     values: pd.DataFrame, available: list[str],
+                     layer: ObecLayer | None = None) -> Parsed:
+    """Everything the map page reads from its URL (``layer``: where municipalities exist)."""
     from hsou_dash.domain.classify import DEFAULT_K, DEFAULT_SCHEME, MAX_K, MIN_K, SCHEMES
 
     out = Parsed()
     region = parse_region(params.get("region"), kraje, out)
     indicator = parse_indicator(params.get("indicator"), available, out)
+    level = parse_level(params.get("level"), layer, region, indicator, available, out)
+    year_values = layer.values(region) if level == "obec" and layer is not None else values
     out.values.update(
         region=region,
         indicator=indicator,
-        year=parse_year(params.get("year"), years_of(values, indicator), out),
+        level=level,
+        year=parse_year(params.get("year"), years_of(year_values, indicator), out),
         orp=parse_orp(params.get("orp"), orp, out, region),
+        obec=(parse_obec(params.get("obec"), layer.obce, out, region)
+              if layer is not None else None),
         scheme=parse_choice("scheme", params.get("scheme"), list(SCHEMES), DEFAULT_SCHEME, out),
         k=parse_int("k", params.get("k"), MIN_K, MAX_K, DEFAULT_K, out),
         tiles=parse_choice("tiles", params.get("tiles"), ["none", "light", "osm"], "none", out),

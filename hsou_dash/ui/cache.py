@@ -59,3 +59,160 @@ def hsou_outline(root: str, region: str) -> gpd.GeoDataFrame:
 def obec_values_cz(root: str):
     """Indicator values of every obec in Czechia (loaded on first use, ~0.5 s, then shared)."""
     return loaders.load_obec_values_cz(Path(root))
+
+
+@st.cache_resource(show_spinner=False)
+def document(root: str, name: str) -> str | None:
+    """A bundle document (see ``loaders.DOCUMENTS``), read once per process."""
+    return loaders.load_document(Path(root), name)
+
+
+# --- municipalities: town profiles and the map's municipal layer ----------------------------
+
+import pandas as pd  # noqa: E402  (appended section: this file's head belongs to the lead)
+
+
+@st.cache_resource(show_spinner=False)
+def featured_towns(root: str) -> pd.DataFrame:
+    """Towns presented at the 2024 HSOÚ conference: ``obec_code, obec_name, orp_code,
+    orp_name`` (for the town page and the home page)."""
+    from hsou_dash.domain.towns import featured
+
+    return featured(loaders.load_towns(Path(root)), bundle(root).obce)
+
+
+@st.cache_resource(show_spinner=False)
+def obec_search_index(root: str) -> pd.DataFrame:
+    from hsou_dash.domain.towns import search_index
+
+    return search_index(bundle(root).obce)
+
+
+@st.cache_resource(show_spinner=False)
+def obec_regions(root: str) -> frozenset[str]:
+    """Kraje the municipal layer can draw: Ústecký always, the others when the optional
+    national polygons are installed; not Praha, which is a single municipality."""
+    obce = bundle(root).obce
+    many = obce.groupby("kraj_code")["obec_code"].size()
+    kraje = set(many[many > 1].index)
+    if not (Path(root) / loaders.OBCE_CZ_POLYGONS).exists():
+        kraje &= {loaders.DETAILED_KRAJ}
+    return frozenset(kraje)
+
+
+@st.cache_resource(show_spinner=False)
+def kraj_obec_values(root: str, kraj: str) -> pd.DataFrame:
+    """Obec values of one kraj; the national table is read only for kraje other than ÚK."""
+    b = bundle(root)
+    if kraj == loaders.DETAILED_KRAJ:
+        return b.obec_values
+    codes = b.obce.loc[b.obce["kraj_code"] == kraj, "obec_code"]
+    values = obec_values_cz(root)
+    return values[values["obec_code"].isin(codes)].reset_index(drop=True)
+
+
+@st.cache_resource(show_spinner=False)
+def obec_cz_geometry(root: str) -> gpd.GeoDataFrame | None:
+    return loaders.obec_cz_display_geometry(Path(root), geometry.LOCAL, config.cache_dir())
+
+
+@st.cache_resource(show_spinner=False)
+def kraj_obec_geometry(root: str, kraj: str) -> gpd.GeoDataFrame | None:
+    """Display polygons of the obce of one kraj (``None``: not in this bundle)."""
+    if kraj == loaders.DETAILED_KRAJ:
+        geo = obec_geometry(root)
+    else:
+        geo = obec_cz_geometry(root)
+        if geo is None:
+            return None
+    return geo[geo["kraj_code"] == kraj].reset_index(drop=True)
+
+
+@st.cache_resource(show_spinner=False)
+def packed_obce(root: str, kraj: str) -> dict[str, list[list[str]]]:
+    """Encoded municipal polygons of one kraj (see ``indicator_view.pack_geometry``)."""
+    from hsou_dash.viz.indicator_view import pack_geometry
+
+    geo = kraj_obec_geometry(root, kraj)
+    return {} if geo is None else pack_geometry(geo, "obec_code")
+
+
+def obec_layer(root: str):
+    """Where the map can show municipalities (``params.ObecLayer``), values read lazily."""
+    from hsou_dash.domain.params import ObecLayer
+
+    return ObecLayer(obec_regions(root), bundle(root).obce,
+                     lambda kraj: kraj_obec_values(root, kraj), obec_indicator_ids(root))
+
+
+@st.cache_resource(show_spinner=False)
+def obec_indicator_ids(root: str) -> frozenset[str]:
+    """Indicators with municipal values (read from the detailed Ústecký file, which has the
+    same indicator set as the national one)."""
+    values = bundle(root).obec_values
+    return frozenset(values.loc[values["value"].notna(), "indicator_id"])
+
+
+@st.cache_resource(show_spinner=False, max_entries=512)
+def obec_classification(root: str, kraj: str, indicator: str, year: int, scheme: str, k: int):
+    """Map classes of one kraj's obce (Fisher–Jenks on 354+ values takes ~0.15 s: cached)."""
+    from hsou_dash.domain.classify import classify
+    from hsou_dash.domain.compare import values_for
+
+    codes = bundle(root).obce.loc[lambda o: o["kraj_code"] == kraj, "obec_code"]
+    vals = values_for(kraj_obec_values(root, kraj), "obec_code", indicator, year)
+    return classify(vals.reindex(codes.tolist()), scheme, k)
+
+
+@st.cache_resource(show_spinner=False)
+def obec_areas(root: str, kraj: str) -> pd.DataFrame:
+    return loaders.load_obec_areas(Path(root), kraj)
+
+
+@st.cache_resource(show_spinner=False, max_entries=512)
+def town_profile(root: str, obec_code: str) -> pd.DataFrame:
+    """Fact-sheet rows of one municipality against its ORP, kraj and Czechia (~0.2 s)."""
+    from hsou_dash.domain import profile, towns
+
+    b = bundle(root)
+    m = towns.membership(b.obce, b.orp, obec_code)
+    if m is None:
+        return pd.DataFrame()
+    values = kraj_obec_values(root, m.kraj_code)
+    lv = towns.levels(m, b.orp, b.orp_values, b.obce, values)
+    return profile.profile(values, "obec_code", obec_code, lv.compare, lv.rank_within)
+
+
+@st.cache_resource(show_spinner=False)
+def support_tables(root: str) -> loaders.SupportTables:
+    """Support catalogue and funding files, read once per process."""
+    return loaders.load_support(Path(root))
+
+
+@st.cache_resource(show_spinner=False)
+def support_instruments(root: str, today: str):
+    """The parsed catalogue (periods, categories) as of ``today`` (ISO date: status changes
+    with the date, so the day is part of the cache key)."""
+    from datetime import date
+
+    from hsou_dash.domain import support
+
+    return support.instruments_table(support_tables(root).instruments, date.fromisoformat(today))
+
+
+@st.cache_resource(show_spinner=False)
+def support_coverage(root: str) -> dict:
+    """Coverage (ORP and obce) of every instrument in the catalogue, computed once."""
+    from hsou_dash.domain import support
+
+    b = bundle(root)
+    obec_values = obec_values_cz(root)
+    ids = support_tables(root).instruments["instrument_id"].astype(str).tolist()
+    return {i: support.coverage(i, b.orp, b.obce, obec_values) for i in ids}
+
+
+def locator_geometry(root: str, kraj: str) -> gpd.GeoDataFrame | None:
+    """Municipal polygons for a town's locator map: the national layer when installed (so
+    neighbours across a kraj border show), else the town's kraj, else ``None``."""
+    national = obec_cz_geometry(root)
+    return national if national is not None else kraj_obec_geometry(root, kraj)

@@ -6,17 +6,21 @@ can be unit-tested and benchmarked.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import folium
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+from branca.element import MacroElement
+from jinja2 import Template
 
 from hsou_dash.config import NATIONAL_CODE
 from hsou_dash.data.loaders import Bundle
+from hsou_dash.domain import towns
 from hsou_dash.domain.catalogue import higher_is_worse, indicator_name
-from hsou_dash.domain.classify import classify
+from hsou_dash.domain.classify import Classification, classify
 from hsou_dash.domain.compare import rank_table
 from hsou_dash.text import Translator
 from hsou_dash.viz import charts, format, maps, palettes
@@ -27,11 +31,15 @@ class IndicatorView:
     table: pd.DataFrame      # what the table shows, one row per ORP, sorted by rank
     csv: bytes               # exactly the table, with source columns, UTF-8 with BOM for Excel
     map: folium.Map
-    bars: go.Figure
+    bars: go.Figure | None   # None: nothing to chart yet (municipal view without a selection)
     title: str
     unit: str
     source: str              # source and reference dates of the values shown
     missing: int             # territories without a value ("no data")
+    #: table column → (label, kind); kind "rank", "number" or "text" (how the page shows it)
+    columns: dict[str, tuple[str, str]] = field(default_factory=dict)
+    level: str = "orp"       # "orp" or "obec"
+    unreliable: int = 0      # values resting on fewer than 100 persons (obec level)
 
 
 def region_orp(b: Bundle, region: str) -> pd.DataFrame:
@@ -88,5 +96,339 @@ def build(b: Bundle, geo: gpd.GeoDataFrame, outline: gpd.GeoDataFrame | None, *,
     meta = rows.set_index("orp_code")[["unit", "ref_date", "source", "value_type", "note"]]
     export = export.join(meta, on="orp_code")
     csv = export.to_csv(index=False).encode("utf-8-sig")
+    columns = {"rank": (tr("map.col_rank"), "rank"), "orp_name": (tr("map.col_orp"), "text"),
+               "value": (f"{tr('map.col_value')} ({format.unit_label(unit, lang) or unit})",
+                         "number"),
+               "hsou": (tr("map.col_hsou"), "text")}
     return IndicatorView(table=table, csv=csv, map=fmap, bars=bars, title=title, unit=unit,
-                         source=src, missing=missing)
+                         source=src, missing=missing, columns=columns)
+
+
+# --- municipal layer ------------------------------------------------------------------------
+#
+# 354 municipality polygons as plain GeoJSON take ~390 KB of map HTML (every shared border is
+# written twice, as "[13.1234, 50.1234], " text). The layer below sends the same display
+# geometry as delta-encoded integers (1e-4° grid, the precision of the display layer) in a
+# base64-like variable-length code and rebuilds GeoJSON in the browser: about 4 characters
+# per vertex instead of 20, so the whole Ústecký kraj municipal map stays under 250 KB.
+
+_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+SCALE = 10_000  # 4 decimals, as rounded by hsou_dash.data.geometry
+
+
+def encode_ring(coords) -> str:
+    """A ring's vertices (closing vertex dropped) as zig-zag deltas in 5-bit chunks."""
+    q = np.round(np.asarray(coords, dtype=float)[:, :2] * SCALE).astype(np.int64)
+    if len(q) > 1 and (q[0] == q[-1]).all():
+        q = q[:-1]
+    out: list[str] = []
+    for v in np.diff(q, axis=0, prepend=np.zeros((1, 2), dtype=np.int64)).ravel().tolist():
+        z = v << 1 if v >= 0 else ((-v) << 1) - 1
+        while z >= 32:
+            out.append(_ALPHABET[32 + (z & 31)])
+            z >>= 5
+        out.append(_ALPHABET[z])
+    return "".join(out)
+
+
+def decode_ring(text: str) -> list[tuple[float, float]]:
+    """Inverse of :func:`encode_ring` (the browser does the same in JavaScript)."""
+    values, v, shift = [], 0, 0
+    for ch in text:
+        c = _ALPHABET.index(ch)
+        v |= (c & 31) << shift
+        shift += 5
+        if c < 32:
+            values.append(-((v + 1) >> 1) if v & 1 else v >> 1)
+            v, shift = 0, 0
+    xy = np.cumsum(np.asarray(values, dtype=np.int64).reshape(-1, 2), axis=0) / SCALE
+    return [(float(x), float(y)) for x, y in xy]
+
+
+def encode_geometry(geom) -> list[list[str]]:
+    """(Multi)Polygon → list of polygons, each a list of encoded rings (exterior first)."""
+    if geom is None or geom.is_empty:
+        return []
+    parts = getattr(geom, "geoms", [geom])
+    return [[encode_ring(p.exterior.coords), *(encode_ring(h.coords) for h in p.interiors)]
+            for p in parts if p.geom_type == "Polygon"]
+
+
+def pack_geometry(geo: gpd.GeoDataFrame, key: str) -> dict[str, list[list[str]]]:
+    """Encoded geometry by code; computed once per layer and cached by the UI."""
+    return {str(k): encode_geometry(g) for k, g in zip(geo[key], geo.geometry, strict=True)}
+
+
+class PackedLayer(MacroElement):
+    """A GeoJSON layer sent as encoded geometry and columnar properties.
+
+    ``styles`` are Leaflet path styles, ``style_index`` picks one per feature. With
+    ``tooltip`` (column → label) the layer is interactive: hover highlight, a tooltip that
+    skips empty values, and clicks reach streamlit-folium with the feature's properties.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function(){
+          var D = {{ this.data|tojson }};
+          if (!window.hsouUnpack) {
+            var A = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", T = {};
+            for (var j = 0; j < 64; j++) { T[A.charCodeAt(j)] = j; }
+            var ring = function (s, k) {
+              var r = [], i = 0, x = 0, y = 0, n = s.length;
+              var rd = function () {
+                var v = 0, sh = 0, c;
+                do { c = T[s.charCodeAt(i++)]; v += (c & 31) * Math.pow(2, sh); sh += 5; }
+                while (c >= 32);
+                return v % 2 ? -(v + 1) / 2 : v / 2;
+              };
+              while (i < n) { x += rd(); y += rd(); r.push([x / k, y / k]); }
+              if (r.length) { r.push(r[0]); }
+              return r;
+            };
+            window.hsouUnpack = function (d) {
+              var f = [];
+              for (var m = 0; m < d.geom.length; m++) {
+                var p = {};
+                for (var c = 0; c < d.cols.length; c++) { p[d.cols[c]] = d.rows[m][c]; }
+                p._s = d.s[m];
+                var polys = d.geom[m].map(function (poly) {
+                  return poly.map(function (s) { return ring(s, d.scale); });
+                });
+                f.push({type: "Feature", properties: p,
+                        geometry: {type: "MultiPolygon", coordinates: polys}});
+              }
+              return {type: "FeatureCollection", features: f};
+            };
+          }
+          var esc = function (v) {
+            return String(v).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+          };
+          var layer = L.geoJson(window.hsouUnpack(D), {
+            interactive: !!D.tooltip,
+            style: function (f) { return D.styles[f.properties._s]; },
+            onEachFeature: function (f, l) {
+              if (!D.tooltip) { return; }
+              l.on("mouseover", function (e) { e.target.setStyle(D.highlight); });
+              l.on("mouseout", function (e) { layer.resetStyle(e.target); });
+            }
+          });
+          if (D.tooltip) {
+            layer.bindTooltip(function (l) {
+              var p = l.feature.properties, h = "<table>";
+              D.tooltip.forEach(function (t) {
+                var v = p[t[0]];
+                if (v !== null && v !== undefined && v !== "") {
+                  h += "<tr><th style='text-align:left;padding-right:6px'>" + esc(t[1]) +
+                       "</th><td>" + esc(v) + "</td></tr>";
+                }
+              });
+              return h + "</table>";
+            }, {sticky: true});
+          }
+          layer.addTo({{ this._parent.get_name() }});
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, rows: pd.DataFrame, key: str, packed: dict[str, list[list[str]]], *,
+                 styles: list[dict], style_index: list[int] | None = None,
+                 tooltip: dict[str, str] | None = None, properties: list[str] | None = None,
+                 highlight: dict | None = None):
+        super().__init__()
+        self._name = "PackedLayer"
+        cols = [key, *[c for c in (properties or list(tooltip or {})) if c != key]]
+        keep = [str(k) in packed for k in rows[key]]
+        rows = rows[keep]
+        index = style_index if style_index is not None else [0] * len(keep)
+        table = rows[cols].astype(object).where(rows[cols].notna(), None)
+        self.data = {
+            "cols": cols,
+            "rows": table.values.tolist(),
+            "geom": [packed[str(k)] for k in rows[key]],
+            "s": [i for i, k in zip(index, keep, strict=True) if k],
+            "styles": styles,
+            "tooltip": [[c, label] for c, label in tooltip.items()] if tooltip else None,
+            "highlight": highlight or {"weight": 2.5, "color": "#222222"},
+            "scale": SCALE,
+        }
+
+
+def region_obce(b: Bundle, region: str) -> pd.DataFrame:
+    """Municipalities of one kraj with their ORP (for the municipal layer's table)."""
+    obce = b.obce[b.obce["kraj_code"] == region]
+    return obce[["obec_code", "obec_name", "orp_code", "orp_name"]].reset_index(drop=True)
+
+
+def _unit_of(b: Bundle, indicator_id: str | None) -> str:
+    if indicator_id is None or indicator_id not in b.catalog.index:
+        return ""
+    return str(b.catalog.at[indicator_id, "unit"])
+
+
+def _bounds(geo: gpd.GeoDataFrame) -> list[list[float]]:
+    minx, miny, maxx, maxy = geo.total_bounds
+    return [[float(miny), float(minx)], [float(maxy), float(maxx)]]
+
+
+def outline_layer(geo: gpd.GeoDataFrame | None, style: dict) -> PackedLayer | None:
+    """Polygons drawn with one style and no interaction (borders, outlines, a selection)."""
+    if geo is None or geo.empty:
+        return None
+    rows = pd.DataFrame({"i": [str(i) for i in range(len(geo))]})
+    packed = {str(i): encode_geometry(g) for i, g in enumerate(geo.geometry)}
+    return PackedLayer(rows, "i", packed, styles=[style])
+
+
+def build_obec(b: Bundle, values: pd.DataFrame, geo: gpd.GeoDataFrame,
+               orp_geo: gpd.GeoDataFrame, outline: gpd.GeoDataFrame | None, *, region: str,
+               indicator: str, year: int, scheme: str, k: int, tiles: str,
+               selected: str | None, tr: Translator, lang: str,
+               packed: dict[str, list[list[str]]] | None = None,
+               classification: Classification | None = None,
+               height: int = 560) -> IndicatorView:
+    """The map page's municipal view of one kraj; usable outside Streamlit (benchmarks).
+
+    ``values`` holds the obec values of the kraj, ``geo`` its obec display polygons,
+    ``orp_geo`` its ORP polygons (borders drawn on top, no fill), ``packed`` the cached
+    :func:`pack_geometry` of ``geo`` and ``classification`` the cached classes of the
+    kraj's values (both computed here when not given). Rates resting on fewer than 100
+    persons are flagged in the table, the tooltip and the CSV, and drawn paler.
+    """
+    territories = region_obce(b, region)
+    table = rank_table(values, territories, "obec_code", indicator, year)
+    codes = table["obec_code"].tolist()
+    base = towns.counts(values, "obec_code", codes, indicator, year)
+    table = table.join(base, on="obec_code")
+    rows = values[(values["indicator_id"] == indicator) & (values["year"] == year)
+                  & values["obec_code"].isin(codes)]
+    unit = (str(rows["unit"].dropna().iloc[0]) if rows["unit"].notna().any()
+            else _unit_of(b, indicator))
+    no_data = tr("common.no_data")
+    num_id, den_id = towns.base_of(indicator)
+    units = {"value": unit, "numerator": _unit_of(b, num_id), "denominator": _unit_of(b, den_id)}
+    for col, u in units.items():
+        table[f"{col}_text"] = table[col].map(lambda v, u=u: format.value(v, u, lang, no_data))
+    has_base = den_id is not None
+    flag = tr("obec_layer.flag", n=towns.SMALL_DENOMINATOR)
+    table["flag"] = table["unreliable"].map({True: flag, False: ""})  # tooltip
+    table["flag_short"] = table["unreliable"].map(
+        {True: tr("obec_layer.flag_short", n=towns.SMALL_DENOMINATOR), False: ""})  # table
+    if has_base:
+        num = table["numerator_text"] if num_id else None
+        table["counts_text"] = (num + " / " + table["denominator_text"]) if num is not None \
+            else table["denominator_text"]
+    values_by = table.set_index("obec_code")["value"]
+
+    cls = classification if classification is not None else classify(values_by, scheme, k)
+    colors = palettes.sequential_colors(cls.k, higher_is_worse(b.catalog, indicator))
+    classes = table["obec_code"].map(cls.classes).fillna(-1).astype(int).tolist()
+    fills = [colors[c] if 0 <= c < len(colors) else palettes.NO_DATA for c in classes]
+    weak = table["unreliable"].tolist()
+    styles, style_index = [], []
+    for fill, w in zip(fills, weak, strict=True):
+        style = {"fillColor": fill, "fillOpacity": 0.4 if w else 0.85, "color": "#ffffff",
+                 "weight": 0.5}
+        if w:
+            style.update(color="#555555", dashArray="2 3")
+        if style not in styles:
+            styles.append(style)
+        style_index.append(styles.index(style))
+
+    def short(v: float) -> str:
+        return format.number(v, format.decimals_for(unit, v), lang)
+
+    title = indicator_name(b.catalog, indicator, lang)
+    missing = int(values_by.isna().sum())
+    items = maps.legend_items(cls.bounds, colors, short, no_data, missing > 0)
+    unreliable = int(table["unreliable"].sum())
+    if unreliable:
+        items.append(("rgba(253,141,60,.35)", tr("obec_layer.legend_weak",
+                                                 n=towns.SMALL_DENOMINATOR)))
+    items.append(("transparent", tr("obec_layer.legend_orp")))
+    legend = maps.Legend(f"{title} ({year})", items,
+                         outline_label=tr("map.hsou_outline") if outline is not None else None)
+    tooltip = {"obec_name": tr("common.obec"), "orp_name": tr("common.orp"),
+               "value_text": f"{title} ({year})"}
+    if has_base:
+        names = [indicator_name(b.catalog, i, lang) for i in (num_id, den_id) if i]
+        tooltip["counts_text"] = " / ".join(names)
+        tooltip["flag"] = "⚠"
+
+    fmap = maps.base_map(_bounds(geo), tiles, height)
+    packed = packed if packed is not None else pack_geometry(geo, "obec_code")
+    fmap.add_child(PackedLayer(table, "obec_code", packed, styles=styles,
+                               style_index=style_index, tooltip=tooltip,
+                               properties=["orp_code", *tooltip]))
+    for layer in (
+        outline_layer(orp_geo, {"fill": False, "color": "#3c3c3c", "weight": 1.4}),
+        outline_layer(outline, {"fill": False, "color": palettes.HSOU_OUTLINE, "weight": 2.8}),
+        outline_layer(geo[geo["obec_code"] == selected] if selected else None,
+                       {"fill": False, "color": palettes.SELECTED, "weight": 4}),
+    ):
+        if layer is not None:
+            fmap.add_child(layer)
+    fmap.add_child(maps._Overlay(legend.html(), tr("common.attribution")))
+
+    src = format.source_line(tr, b.catalog.at[indicator, "source"], rows["ref_date"])
+    sel_orp = None
+    if selected is not None and selected in set(codes):
+        sel_orp = table.loc[table["obec_code"] == selected, "orp_code"].iloc[0]
+    bars = None
+    if sel_orp is not None:
+        part = table[table["orp_code"] == sel_orp]
+        bars = charts.ranked_bars(
+            part, label="obec_name", value="value", text="value_text", key="obec_code",
+            hsou=None, selected=selected, source=src,
+            title=tr("obec_layer.bars_title", title=title, year=year,
+                     orp=part["orp_name"].iloc[0]))
+    export = table[["rank", "obec_code", "obec_name", "orp_code", "orp_name", "value",
+                    "numerator", "denominator", "unreliable"]].copy()
+    export.insert(0, "indicator_id", indicator)
+    export.insert(1, "year", year)
+    meta = rows.set_index("obec_code")[["unit", "ref_date", "source", "value_type", "note"]]
+    csv = export.join(meta, on="obec_code").to_csv(index=False).encode("utf-8-sig")
+    unit_text = format.unit_label(unit, lang) or unit
+    columns = {"rank": (tr("map.col_rank"), "rank"), "obec_name": (tr("common.obec"), "text"),
+               "orp_name": (tr("common.orp"), "text"),
+               "value": (f"{tr('map.col_value')} ({unit_text})", "number")}
+    if has_base:
+        if num_id:
+            columns["numerator"] = (indicator_name(b.catalog, num_id, lang), "count")
+        columns["denominator"] = (indicator_name(b.catalog, den_id, lang), "count")
+        columns["flag_short"] = (tr("obec_layer.col_flag"), "text")
+    return IndicatorView(table=table, csv=csv, map=fmap, bars=bars, title=title, unit=unit,
+                         source=src, missing=missing, columns=columns, level="obec",
+                         unreliable=unreliable)
+
+
+def municipal_view(b: Bundle, region: str = "CZ042", indicator: str = "unemployment_share",
+                   year: int = 2020, lang: str = "cs", selected: str | None = None
+                   ) -> IndicatorView:
+    """The map page's municipal view straight from the bundle, without Streamlit or its
+    caches: for scripts such as ``benchmarks/run.py`` (payload = ``len(view.map.get_root()
+    .render())`` or streamlit-folium's ``_get_map_string(view.map)``)."""
+    from hsou_dash import config
+    from hsou_dash.data import geometry, loaders
+    from hsou_dash.text import translator
+
+    if region == loaders.DETAILED_KRAJ:
+        geo, values = loaders.obec_display_geometry(b.root, geometry.LOCAL, config.cache_dir()), \
+            b.obec_values
+    else:
+        geo = loaders.obec_cz_display_geometry(b.root, geometry.LOCAL, config.cache_dir())
+        if geo is None:
+            raise ValueError(f"no municipal polygons for {region} in this bundle")
+        codes = b.obce.loc[b.obce["kraj_code"] == region, "obec_code"]
+        values = loaders.load_obec_values_cz(b.root)
+        values = values[values["obec_code"].isin(codes)]
+    geo = geo[geo["kraj_code"] == region].reset_index(drop=True)
+    orp = loaders.orp_display_geometry(b.root, geometry.REGIONAL, config.cache_dir())
+    orp = orp[orp["kraj_code"] == region].reset_index(drop=True)
+    hsou = orp[orp["orp_code"].isin(b.orp.loc[b.orp["is_hsou"], "orp_code"])]
+    outline = None if hsou.empty else gpd.GeoDataFrame(geometry=[hsou.union_all()], crs=hsou.crs)
+    return build_obec(b, values, geo, orp, outline, region=region, indicator=indicator,
+                      year=year, scheme="fisher_jenks", k=5, tiles="none", selected=selected,
+                      tr=translator(lang), lang=lang)

@@ -77,3 +77,10 @@ def test_language_switch_changes_every_text_and_the_url():
     assert not at.exception
     assert at.title[0].value == "Economically and socially threatened areas"
     assert at.query_params.get("lang") in ("en", ["en"])
+
+
+def test_home_offers_the_conference_towns():
+    at = open_page("home")
+    links = {el.proto.label: el.proto.page for el in at.get("page_link")}
+    for town in ("Dubí", "Mašťov", "Štětí"):
+        assert any(label.startswith(town) for label in links), links

@@ -68,3 +68,47 @@ def test_english():
     assert not at.exception
     assert at.title[0].value == "Indicator map by ORP"
     assert "Boundaries" in texts(at)
+
+
+# --- municipal layer (level=obec) -----------------------------------------------------------
+
+def test_switching_to_municipalities_shows_354_obce_with_counts_and_flags():
+    at = open_page("map")
+    assert not at.radio(key="map.level").disabled
+    at.radio(key="map.level").set_value("obec").run()
+    assert not at.exception
+    table = _table(at)
+    assert len(table) == 354
+    assert {"obec_name", "orp_name", "numerator", "denominator", "flag_short"} \
+        <= set(table.columns)
+    flagged = table[table["flag_short"] != ""]
+    assert len(flagged) > 0 and (flagged["denominator"] < 100).all()
+    assert "obec" in str(at.query_params.get("level"))
+    assert any("méně než 100 osob" in c.value for c in at.caption)
+
+
+def test_municipal_url_selects_the_town_and_links_to_its_profile():
+    at = open_page("map", region="CZ042", orp="4204", level="obec", obec="563218",
+                   indicator="distraint_share")
+    assert not at.exception
+    assert at.radio(key="map.level").value == "obec"
+    assert at.selectbox(key="map.obec").value == "563218"
+    labels = [str(link.proto.label) for link in at.get("page_link")]
+    assert any("Mašťov" in label for label in labels)
+    assert at.get("plotly_chart")  # bars of the obce of ORP Kadaň
+
+
+def test_whole_czechia_stays_at_orp_level():
+    at = open_page("map", region="CZ", level="obec")
+    assert not at.exception
+    assert at.radio(key="map.level").value == "orp" and at.radio(key="map.level").disabled
+    assert len(_table(at)) == 206
+    assert any("jen v rámci jednoho kraje" in i.value for i in at.info)
+
+
+def test_indicator_without_municipal_values_falls_back_to_orp():
+    at = open_page("map", level="obec", indicator="distraint_share_mz2024", obec="999999")
+    assert not at.exception
+    notices = " ".join(i.value for i in at.info)
+    assert "distraint_share_mz2024" in notices and "999999" in notices
+    assert at.radio(key="map.level").value == "orp"

@@ -43,3 +43,17 @@ def test_click_on_map_selects_orp(server, page):
     link = page.get_by_role("link", name=re.compile("Otevřít profil ORP"))
     link.first.wait_for()
     assert code in (link.first.get_attribute("href") or "")
+
+
+def test_municipal_layer_click_offers_the_town_profile(server, page, external_requests):
+    page.goto(f"{server}/map?region=CZ042&indicator=unemployment_share&year=2020&level=obec")
+    frame = map_frame(page)
+    obce = frame.locator("path.leaflet-interactive")
+    assert obce.count() == 354  # ORP borders and the HSOÚ outline on top are not interactive
+    obce.nth(40).dispatch_event("click")  # a real click might land under the legend
+    page.wait_for_url(re.compile(r"obec=\d{6}"), timeout=30_000)
+    code = re.search(r"obec=(\d{6})", page.url).group(1)
+    link = page.get_by_role("link", name=re.compile("Otevřít profil obce"))
+    link.first.wait_for()
+    assert f"obec={code}" in (link.first.get_attribute("href") or "")
+    assert not external_requests, external_requests

@@ -141,3 +141,16 @@ def test_loading_a_missing_bundle_lists_missing_files(tmp_path: Path):
     with pytest.raises(BundleError) as err:
         load_bundle(tmp_path)
     assert "boundaries/orp.geojson: required file is missing" in str(err.value)
+
+
+def test_text_is_normalised_to_nfc(tmp_path: Path):
+    import unicodedata
+
+    from hsou_dash.data.bundle import read_table
+
+    path = tmp_path / "nfd.csv"
+    path.write_text("orp_code,name\n4214," + unicodedata.normalize("NFD", "Ústecko-chomutovská")
+                    + "\n", encoding="utf-8")
+    df = read_table(path)
+    assert df["name"][0] == unicodedata.normalize("NFC", "Ústecko-chomutovská")
+    assert df["orp_code"][0] == "4214"  # codes stay text
