@@ -6,6 +6,7 @@ from streamlit_folium import st_folium
 from hsou_dash.config import DEFAULT_ORP
 from hsou_dash.domain.params import Parsed, parse_orp
 from hsou_dash.ui import cache, state, widgets
+from hsou_dash.ui.support_section import render_support_section
 from hsou_dash.ui.text import lang, t, tr
 from hsou_dash.viz import format, orp_view
 
@@ -89,5 +90,7 @@ st.dataframe(obce, hide_index=True, width="stretch", column_config={
     "year": st.column_config.NumberColumn(t("orp.col_pop_year"), format="%d"),
     "profile": st.column_config.LinkColumn(t("orp.col_profile"), display_text=t("orp.open_town")),
 })
+
+render_support_section(b, orp_code=code)
 
 state.write("orp", {"orp": code})

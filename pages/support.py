@@ -1,7 +1,116 @@
-"""Placeholder: this page is being built (see the issue for /support)."""
+"""/support — what help exists, for whom, how much; and what municipal budgets received (2019)."""
+
+from datetime import date
 
 import streamlit as st
 
-from hsou_dash.ui.text import t
+from hsou_dash.config import DEFAULT_REGION
+from hsou_dash.domain import support
+from hsou_dash.domain.params import parse_region
+from hsou_dash.ui import cache, state, widgets
+from hsou_dash.ui import support_section as section
+from hsou_dash.ui.text import lang, t, tr
+from hsou_dash.viz import support_view as view
 
-st.title(t("nav.support"))
+b = widgets.bundle_or_stop()
+root, today = str(b.root), date.today()
+table, tables = section.instruments(b), cache.support_tables(root)
+ids = table["instrument_id"].tolist()
+params, fresh = state.read("support")
+elig_options = support.eligibility_options(table)
+parsed = support.parse_support_params(params, ids, support.provider_options(table), elig_options)
+v = parsed.values
+region0 = parse_region(params.get("region"), b.kraje, parsed)
+tab_labels = {t(f"support.tab_{n}"): n for n in support.TABS}
+state.seed({"support.providers": list(v["providers"]), "support.levels": list(v["levels"]),
+            "support.elig": list(v["eligibility"]), "support.measure": v["measure"],
+            "support.instrument": v["instrument"] or (ids[0] if ids else None),
+            "support.region": region0, "support.scale": v["scale"],
+            "support.tab": t(f"support.tab_{v['tab']}"),
+            "support._picked": bool(v["instrument"])}, fresh)
+labels = {r["instrument_id"]: view.short(r, tr(), lang()) for _, r in table.iterrows()}
+
+st.title(t("support.title"))
+st.caption(t("support.intro"))
+state.show_notices(parsed.notices, fresh)
+if table.empty:
+    st.info(t("support.here.unavailable"))
+    st.stop()
+st.markdown(f":small[{t('support.honesty')}]")
+
+f1, f2, f3 = st.columns(3)
+providers = f1.multiselect(t("support.filter_provider"), support.provider_options(table),
+                           key="support.providers", placeholder=t("support.filter_all"))
+levels = f2.multiselect(t("support.filter_level"), list(support.LEVELS), key="support.levels",
+                        placeholder=t("support.filter_all"),
+                        format_func=lambda x: t(f"support.level.{x}"))
+elig = f3.multiselect(t("support.filter_elig"), elig_options, key="support.elig",
+                      placeholder=t("support.filter_all"),
+                      format_func=lambda x: t(f"support.elig.{x}"))
+shown = support.filter_instruments(table, support.Filters(tuple(providers), tuple(levels),
+                                                          tuple(elig)))
+kinds = support.allocation_kinds(table, tables.by_territory)
+st.caption(t("support.n_shown", n=len(shown), total=len(table)))
+
+# Lazy tabs: only the open tab runs, and a map is drawn only while visible (Leaflet cannot
+# size itself inside a hidden tab). Widgets of closed tabs keep their value through the URL.
+state.keep_valid("support.tab", tab_labels, t(f"support.tab_{v['tab']}"))
+tabs = dict(zip(support.TABS, st.tabs(list(tab_labels), key="support.tab", on_change="rerun"),
+                strict=True))
+tab = tab_labels[st.session_state["support.tab"]]
+iid = st.session_state.get("support.instrument") or v["instrument"]
+region = st.session_state.get("support.region", region0)
+measure = st.session_state.get("support.measure", v["measure"])
+scale = st.session_state.get("support.scale", v["scale"])
+
+with tabs[tab]:
+    if tab == "catalogue":
+        df, csv = view.catalogue(shown, kinds, tr(), lang())
+        if shown.empty:
+            st.info(t("support.none_shown"))
+        st.dataframe(df, hide_index=True, width="stretch",
+                     column_config=section.catalogue_columns())
+        st.caption(t("support.quoted"))
+        st.download_button(t("common.download_csv"), csv, mime="text/csv",
+                           file_name=t("support.download_name"))
+        for _, row in shown.iterrows():
+            elig_label = t(f"support.elig.{row['eligibility']}")
+            with st.expander(f"{labels[row['instrument_id']]} — {elig_label}"):
+                section.render_instrument_card(row)
+    elif tab == "money":
+        fig, missing = view.allocations(shown, kinds, tr(), lang())
+        if fig is None:
+            st.info(t("support.alloc.empty"))
+        else:
+            st.plotly_chart(fig, width="stretch", key="support.alloc")
+            st.caption(t("support.alloc.note"))
+        st.markdown(f"**{t('support.alloc.missing_title')}:** "
+                    + (", ".join(missing) or t("support.alloc.none_missing")))
+        fig, unknown = view.timeline(shown, today, tr(), lang())
+        if fig is not None:
+            st.plotly_chart(fig, width="stretch", key="support.timeline")
+            st.caption(t("support.timeline.note"))
+        if unknown:
+            st.caption(t("support.timeline.unknown", names=", ".join(unknown)))
+    elif tab == "matrix":
+        if not shown.empty:
+            st.plotly_chart(view.matrix(shown, tr(), lang()), width="stretch",
+                            key="support.matrix")
+        st.caption(t("support.matrix.note"))
+    elif tab == "territory":
+        section.render_territories(b, tables, shown)
+    elif tab == "coverage":
+        iid = st.selectbox(t("support.coverage.pick"), ids, key="support.instrument",
+                           format_func=lambda i: labels[i],
+                           on_change=lambda: st.session_state.update({"support._picked": True}))
+        section.render_coverage(b, table, iid, labels[iid])
+    else:
+        region, measure, scale = section.render_transfers(b, tables)
+
+state.write("support", {
+    "tab": None if tab == "catalogue" and not st.session_state.get("support._picked") else tab,
+    "instrument": iid if st.session_state.get("support._picked") else None,
+    "provider": ",".join(providers), "level": ",".join(levels), "elig": ",".join(elig),
+    "region": region if region != DEFAULT_REGION else None,
+    "measure": measure if measure != support.TRANSFER_MEASURES[0] else None,
+    "scale": scale if scale != "orp" else None})

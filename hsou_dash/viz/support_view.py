@@ -1,0 +1,346 @@
+"""Everything the /support page shows, composed outside Streamlit (tables, figures, maps).
+
+Labels come through a translator; free-text fields of the register (provider, target, period,
+notes) are shown verbatim because no translation of them exists in the data.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date
+
+import folium
+import geopandas as gpd
+import pandas as pd
+import plotly.graph_objects as go
+
+from hsou_dash.domain import support
+from hsou_dash.domain.classify import classify
+from hsou_dash.text import Translator
+from hsou_dash.viz import format, maps, palettes, support_charts
+
+COVERAGE_COLORS = {"all": "#08519c", "part": "#6baed6", "unknown": "#f4c27a", "none": "#ececec"}
+#: Praha's ORP code: obec and kraj at once, so its municipal transfers include kraj money
+PRAHA = "1000"
+
+
+def text_or(tr: Translator, key: str, fallback: str) -> str:
+    """Catalogue text for ``key``, or ``fallback`` when the catalogue has none (new rows)."""
+    value = tr(key)
+    return fallback if value == key else value
+
+
+def name(row: pd.Series, lang: str) -> str:
+    value = row.get("name_en" if lang == "en" else "name_cs")
+    return str(value) if isinstance(value, str) and value else str(row["instrument_id"])
+
+
+def short(row: pd.Series, tr: Translator, lang: str) -> str:
+    full = name(row, lang)
+    return text_or(tr, f"support.short.{row['instrument_id']}",
+                   full if len(full) <= 40 else full[:38] + "…")
+
+
+def description(row: pd.Series, tr: Translator) -> str:
+    notes = row.get("notes")
+    return text_or(tr, f"support.desc.{row['instrument_id']}",
+                   str(notes) if isinstance(notes, str) else "")
+
+
+def czk(amount: float | None, tr: Translator, lang: str) -> str:
+    """41e9 → "41 mld. Kč"; a missing amount → "not published" (never 0)."""
+    if amount is None or (isinstance(amount, float) and math.isnan(amount)):
+        return tr("support.not_published")
+    for scale, unit in ((1e9, "support.bn"), (1e6, "support.mn")):
+        if abs(amount) >= scale:
+            decimals = 1 if amount % scale else 0
+            return f"{format.number(amount / scale, decimals, lang)}\u00a0{tr(unit)}"
+    return f"{format.number(amount, 0, lang)}\u00a0{tr('support.unit_czk')}"
+
+
+def detail_url(instrument_id: str, lang: str) -> str:
+    return f"/support?instrument={instrument_id}" + ("&lang=en" if lang == "en" else "")
+
+
+# --------------------------------------------------------------------------- catalogue
+
+def catalogue(table: pd.DataFrame, kinds: pd.Series, tr: Translator,
+              lang: str) -> tuple[pd.DataFrame, bytes]:
+    """The catalogue as shown (labels, links) and as downloaded (raw fields, blanks kept)."""
+    shown = pd.DataFrame({
+        "name": [name(r, lang) for _, r in table.iterrows()],
+        "provider": table["provider"].astype(str),
+        "level": [tr(f"support.level.{v}") for v in table["level_cat"]],
+        "target": table["target_territory"].astype(str),
+        "period": table["period"].astype(str),
+        "status": [tr(f"support.status.{s}") for s in table["status"]],
+        "allocation": [czk(a, tr, lang) for a in table["allocation_czk"]],
+        "alloc_kind": [kinds.get(i) or "" for i in table["instrument_id"]],
+        "eligibility": [tr(f"support.elig.{e}") for e in table["eligibility"]],
+        "description": [description(r, tr) for _, r in table.iterrows()],
+        "detail": [detail_url(i, lang) for i in table["instrument_id"]],
+        "source": table["url"].astype(str),
+    })
+    export = table[["instrument_id", "name_cs", "name_en", "provider", "level",
+                    "target_territory", "period"]].copy()
+    export["period_start"] = [d.isoformat() if d else "" for d in table["start"]]
+    export["period_end"] = [d.isoformat() if d else "" for d in table["end"]]
+    export["status_today"] = table["status"]
+    export["allocation_czk"] = table["allocation_czk"]          # blank = not published
+    export["allocation_published"] = table["allocation_czk"].notna()
+    export["allocation_kind"] = [kinds.get(i) or "" for i in table["instrument_id"]]
+    export["hsou_eligibility"] = table["eligibility"]
+    export["eligible_hsou_text"] = table["eligible_hsou"]
+    export["notes"] = table["notes"]
+    export["url"] = table["url"]
+    csv = export.to_csv(index=False, float_format="%.0f").encode("utf-8-sig")
+    return shown, csv
+
+
+def here_table(rows: pd.DataFrame, tr: Translator, lang: str, obec: bool) -> pd.DataFrame:
+    """The "support that applies here" table: ``support.applies_here`` rows (status renamed
+    ``coverage``) joined to the parsed register."""
+    status_key = "obec_status" if obec else "orp_status"
+    return pd.DataFrame({
+        "name": [name(r, lang) for _, r in rows.iterrows()],
+        "how": [tr(f"support.{status_key}.{s}") for s in rows["coverage"]],
+        "provider": rows["provider"].astype(str),
+        "period": rows["period"].astype(str),
+        "status": [tr(f"support.status.{s}") for s in rows["status"]],
+        "eligibility": [tr(f"support.elig.{e}") for e in rows["eligibility"]],
+        "allocation": [czk(a, tr, lang) for a in rows["allocation_czk"]],
+        "detail": [detail_url(i, lang) for i in rows["instrument_id"]],
+        "source": rows["url"].astype(str),
+    })
+
+
+def place_transfers(tables, tr: Translator, lang: str, *, orp_code: str | None = None,
+                    obec_code: str | None = None) -> str | None:
+    """One sentence on the transfers the place's budgets received in 2019 (all sources mixed),
+    or None when the bundle has no such row (obce outside Ústecký kraj)."""
+    if obec_code is not None:
+        f, key, code = tables.funding_obec, "obec_code", obec_code
+    elif orp_code is not None:
+        f, key, code = tables.funding_orp, "orp_code", orp_code
+    else:
+        return None
+    rows = f[f[key] == code].set_index("measure")
+    total, per_cap, share = (rows["value"].get(m) for m in (
+        "municipal_transfers_received_czk", "municipal_transfers_received_czk_per_capita",
+        "municipal_transfers_share_of_revenue"))
+    if total is None or pd.isna(total):
+        return None
+    no_data = tr("common.no_data")
+    text = tr(f"support.here.transfers_{'obec' if key == 'obec_code' else 'orp'}",
+              total=czk(total, tr, lang),
+              per_capita=format.value(per_cap, "CZK per inhabitant", lang, no_data),
+              share=format.value(share, "% of total revenue", lang, no_data))
+    praha = praha_note(f[f[key] == code], key)
+    return f"{text} {tr('support.transfers.praha', note=praha)}" if praha else text
+
+
+# --------------------------------------------------------------------------- charts
+
+def allocations(table: pd.DataFrame, kinds: pd.Series, tr: Translator,
+                lang: str) -> tuple[go.Figure | None, list[str]]:
+    """Bars for instruments with a published allocation; names of those without."""
+    rows = pd.DataFrame({
+        "label": [short(r, tr, lang) for _, r in table.iterrows()],
+        "amount": table["allocation_czk"],
+        "amount_text": [czk(a, tr, lang) for a in table["allocation_czk"]],
+        "kind": [f"{tr('support.alloc.hover_kind')}: "
+                 f"{kinds.get(i) or tr('support.alloc.kind_unknown')}"
+                 for i in table["instrument_id"]],
+        "source": [f"{tr('common.source')}: {u}" for u in table["url"]],
+    })
+    missing = rows.loc[rows["amount"].isna(), "label"].tolist()
+    if rows["amount"].notna().sum() == 0:
+        return None, missing
+    fig = support_charts.allocation_bars(rows, title=tr("support.alloc.title"),
+                                         axis=tr("support.alloc.axis"))
+    return support_charts.localise(fig, lang), missing
+
+
+def timeline(table: pd.DataFrame, today: date, tr: Translator,
+             lang: str) -> tuple[go.Figure | None, list[str]]:
+    """Timeline of every instrument whose period could be read; names of the others."""
+    items, unknown = [], []
+    for _, r in table.iterrows():
+        p: support.Period = r["period_parsed"]
+        label = short(r, tr, lang)
+        if not p.known:
+            unknown.append(label)
+            continue
+        spans = [(s.kind, tr(f"support.timeline.{s.kind}"), s.start, s.end, s.text)
+                 for s in p.spans]
+        if p.open_ended and p.start and not any(s.end is None for s in p.spans):
+            # "od 19. 10. 2015", "každoročně": a dated start with no end → ongoing since then
+            spans.append(("open", tr("support.timeline.open"), p.start, None, p.text))
+        items.append({
+            "label": label, "status": tr(f"support.status.{r['status']}"),
+            "spans": spans,
+            "events": [(e.kind, tr(f"support.timeline.{e.kind}"), e.day, e.text)
+                       for e in p.events],
+        })
+    if not items:
+        return None, unknown
+    fig = support_charts.timeline(items, today=today, title=tr("support.timeline.title"),
+                                  today_label=tr("support.today"),
+                                  open_end_label=tr("support.timeline.open_end"))
+    return fig, unknown
+
+
+def matrix(table: pd.DataFrame, tr: Translator, lang: str) -> go.Figure:
+    cells = support.eligibility_matrix(table)
+    return support_charts.eligibility_matrix(
+        cells, title=tr("support.matrix.title"),
+        row_labels=[short(r, tr, lang) for _, r in table.iterrows()],
+        col_labels=[tr(f"support.matrix.{c}") for c in support.TERRITORY_TYPES],
+        cell_labels={v: tr(f"support.matrix.{v}") for v in support.MATRIX_VALUES},
+    )
+
+
+def territories(rows: pd.DataFrame, table: pd.DataFrame, tr: Translator,
+                lang: str) -> tuple[pd.DataFrame, go.Figure | None, list[str]]:
+    """``support.per_inhabitant`` rows for the shown instruments: table, chart, undrawn rows."""
+    labels = {r["instrument_id"]: short(r, tr, lang) for _, r in table.iterrows()}
+    rows = rows[rows["instrument_id"].isin(labels)].reset_index(drop=True)
+    no_data = tr("common.no_data")
+    shown = pd.DataFrame({
+        "instrument": rows["instrument_id"].map(labels),
+        "territory": rows["territory_name"].astype(str),
+        "period": rows["period"].astype(str),
+        "amount": [czk(a, tr, lang) for a in rows["amount_czk"]],
+        "type": rows["amount_type"].astype(str),
+        "population": [format.value(v, "persons", lang, no_data) for v in rows["population"]],
+        "pop_year": rows["pop_year"],
+        "per_inh": [format.value(v, "CZK per inhabitant", lang,
+                                 tr(f"support.territory.{why}") if isinstance(why, str)
+                                 else no_data)
+                    for v, why in zip(rows["per_inhabitant"], rows["pop_reason"], strict=True)],
+        "source": rows["source_url"].astype(str),
+    })
+    label = shown["instrument"] + " · " + shown["territory"] + " · " + shown["period"]
+    hover = [f"<b>{lab}</b><br>{a} ({ty})<br>{p} {tr('support.territory.col_population')} "
+             f"({y})<br>{tr('common.source')}: {s}"
+             for lab, a, ty, p, y, s in zip(label, shown["amount"], shown["type"],
+                                            shown["population"], shown["pop_year"],
+                                            shown["source"], strict=True)]
+    chart_rows = pd.DataFrame({"label": label, "value": rows["per_inhabitant"],
+                               "text": shown["per_inh"], "hover": hover})
+    undrawn = label[rows["per_inhabitant"].isna()].tolist()
+    fig = None
+    if chart_rows["value"].notna().any():
+        fig = support_charts.per_inhabitant_bars(
+            chart_rows, title=tr("support.territory.chart_title"),
+            axis=tr("support.territory.axis"))
+        support_charts.localise(fig, lang)
+    return shown, fig, undrawn
+
+
+# --------------------------------------------------------------------------- maps
+
+def coverage_map(geo: gpd.GeoDataFrame, orp: pd.DataFrame, cov: support.Coverage,
+                 title: str, tr: Translator, height: int = 520) -> folium.Map:
+    """ORP coloured by the instrument's coverage status (categorical, four classes)."""
+    rows = orp[["orp_code", "orp_name", "kraj_name"]].copy()
+    status = rows["orp_code"].map(cov.orp).fillna("unknown")
+    rows["fill"] = status.map(COVERAGE_COLORS)
+    rows["status"] = [tr(f"support.orp_status.{s}") for s in status]
+    present = [s for s in support.ORP_STATUSES if (status == s).any()]
+    legend = maps.Legend(tr("support.coverage.legend", name=title),
+                         [(COVERAGE_COLORS[s], tr(f"support.orp_status.{s}")) for s in present])
+    return maps.choropleth(geo, rows, key="orp_code",
+                           tooltip={"orp_name": tr("common.orp"), "kraj_name": tr("common.kraj"),
+                                    "status": title},
+                           legend=legend, attribution=tr("common.attribution"), height=height)
+
+
+@dataclass(frozen=True)
+class TransfersView:
+    map: folium.Map
+    ranked: go.Figure
+    table: pd.DataFrame      # name, hsou, value text, note
+    median: str
+    source: str
+    praha_note: str | None   # the data's own note on Praha, when Praha is in view
+    unit: str
+
+
+def transfers(funding: pd.DataFrame, key: str, names: pd.DataFrame, is_hsou: pd.Series,
+              geo: gpd.GeoDataFrame, measure: str, tr: Translator, lang: str,
+              height: int = 520) -> TransfersView:
+    """Choropleth and HSOÚ/non-HSOÚ ranked chart of one 2019 transfer measure.
+
+    ``funding`` is funding_orp/funding_obec; ``names`` holds ``key`` and ``name`` of the
+    territories in view (those of ``geo``); ``is_hsou`` is indexed by ``key``.
+    """
+    rows = funding[(funding["measure"] == measure) & funding[key].isin(names[key])]
+    values = rows.set_index(key)["value"].reindex(names[key])
+    unit = str(rows["unit"].dropna().iloc[0]) if rows["unit"].notna().any() else ""
+    no_data = tr("common.no_data")
+    text = values.map(lambda v: format.value(v, unit, lang, no_data))
+    base = names[[key, "name"]].copy()
+    base["is_hsou"] = base[key].map(is_hsou).fillna(False).astype(bool)
+    base["hsou"] = base["is_hsou"].map({True: tr("common.hsou_yes"), False: tr("common.hsou_no")})
+    # obec values are very skewed (one large grant in a small obec): quantiles keep classes
+    # readable; ORP values are not, natural breaks suit them
+    cls = classify(values, "quantiles" if key == "obec_code" else "fisher_jenks")
+    colors = palettes.sequential_colors(cls.k, True)
+    map_rows = maps.classed_rows(base, key, values, cls.classes, colors, text)
+    map_rows["value_text"] = map_rows["value_text"].fillna(no_data)
+    title = f"{tr(f'support.transfers.m.{measure}')} (2019)"
+    legend = maps.Legend(title, maps.legend_items(
+        cls.bounds, colors, lambda v: format.number(v, format.decimals_for(unit, v), lang),
+        no_data, bool(values.isna().any())))
+    fmap = maps.choropleth(geo, map_rows, key=key,
+                           tooltip={"name": tr("support.transfers.col_name"),
+                                    "value_text": title, "hsou": tr("common.hsou")},
+                           legend=legend, attribution=tr("common.attribution"), height=height)
+    src = format.source_line(tr, str(rows["source"].iloc[0]) if len(rows) else "",
+                             rows["ref_date"].unique())
+    chart = map_rows.assign(text=map_rows["value_text"])
+    ranked = support_charts.hsou_side_by_side(
+        chart, title=tr("support.transfers.ranked_title",
+                        measure=tr(f"support.transfers.m.{measure}")),
+        panels=(tr("support.transfers.panel_hsou"), tr("support.transfers.panel_other")),
+        unit=format.unit_label(unit, lang), source=src)
+    support_charts.localise(ranked, lang)
+    med = {g: values[base.set_index(key)["is_hsou"] == g].median() for g in (True, False)}
+    n = {g: int(values[base.set_index(key)["is_hsou"] == g].notna().sum()) for g in (True, False)}
+    median = tr(f"support.transfers.median_{'obec' if key == 'obec_code' else 'orp'}",
+                hsou=format.value(med[True], unit, lang, no_data), n_hsou=n[True],
+                other=format.value(med[False], unit, lang, no_data), n_other=n[False])
+    notes = rows.set_index(key)["note"]
+    table = pd.DataFrame({"name": base["name"], "hsou": base["hsou"],
+                          "value": values.to_numpy(), "value_text": text.to_numpy(),
+                          "note": base[key].map(notes).astype(object).to_numpy()})
+    return TransfersView(map=fmap, ranked=ranked, table=table, median=median, source=src,
+                         praha_note=praha_note(rows, key), unit=unit)
+
+
+def praha_note(rows: pd.DataFrame, key: str) -> str | None:
+    """The source's own sentence on Praha (obec and kraj at once), when Praha is in view."""
+    if key != "orp_code":
+        return None
+    notes = rows.loc[rows[key] == PRAHA, "note"].dropna().astype(str)
+    if notes.empty:
+        return None
+    parts = [p.strip() for p in notes.iloc[0].split(";") if "Praha" in p]
+    return "; ".join(parts) or notes.iloc[0]
+
+
+def transfer_inputs(b, tables, region: str,
+                    scale: str) -> tuple[pd.DataFrame, str, pd.DataFrame, pd.Series]:
+    """(funding rows, key, territories in view with ``name``, HSOÚ flag by key) for
+    :func:`transfers`; ``scale`` "obec" is Ústecký kraj only (the file covers nothing else)."""
+    is_hsou_orp = b.orp.set_index("orp_code")["is_hsou"]
+    if scale == "obec":
+        f = tables.funding_obec
+        names = (f[["obec_code", "obec_name", "orp_code"]].drop_duplicates("obec_code")
+                 .rename(columns={"obec_name": "name"}))
+        return f, "obec_code", names, names.set_index("obec_code")["orp_code"].map(is_hsou_orp)
+    orp = b.orp if region == "CZ" else b.orp[b.orp["kraj_code"] == region]
+    names = orp[["orp_code", "orp_name"]].rename(columns={"orp_name": "name"})
+    return tables.funding_orp, "orp_code", names, is_hsou_orp
