@@ -1,7 +1,123 @@
-"""Placeholder: this page is being built (see the issue for /compare)."""
+"""/compare — two indicators against each other, up to five ORP side by side, similar ORP."""
 
 import streamlit as st
+from streamlit_folium import st_folium
 
-from hsou_dash.ui.text import t
+from hsou_dash.config import NATIONAL_CODE
+from hsou_dash.domain.catalogue import indicator_name, years_of
+from hsou_dash.ui import cache, state, widgets
+from hsou_dash.ui.text import lang, t, tr
+from hsou_dash.viz import compare_view as cv
 
-st.title(t("nav.compare"))
+b = widgets.bundle_or_stop()
+options = widgets.indicator_options(b, b.orp_values)
+params, fresh = state.read("compare")
+parsed = cv.parse_compare_params(params, b, options)
+v = parsed.values
+state.seed({f"compare.{k}": v[k] for k in ("orp", "region", "x", "xyear", "y", "yyear")}, fresh)
+state.seed({"compare.size": v["size"] == "pop",
+            "compare.orps": v["orps"] if v["orps"] is not None else cv.default_set(b, v["orp"])},
+           fresh)
+
+st.title(t("compare.title"))
+st.caption(t("compare.intro"))
+state.show_notices(parsed.notices, fresh)
+
+
+def orp_name(code: str) -> str:
+    return widgets.orp_label(b, code, with_kraj=True)
+
+
+def ind_name(indicator: str) -> str:
+    return indicator_name(b.catalog, indicator, lang())
+
+
+codes = b.orp.sort_values("orp_name")["orp_code"].tolist()
+f1, f2 = st.columns([2, 3], vertical_alignment="bottom")
+focus = f1.selectbox(t("compare.focus"), codes, key="compare.orp", help=t("compare.focus_help"),
+                     format_func=orp_name)
+with f2:
+    widgets.page_link("orp", t("common.open_profile", name=widgets.orp_label(b, focus)),
+                      orp=focus)
+
+# --- two indicators ------------------------------------------------------------------------
+st.subheader(t("compare.scatter_header"))
+c = st.columns([2, 3, 1.2, 3, 1.2])
+with c[0]:
+    region = widgets.region_select(b, "compare.region")
+x = c[1].selectbox(t("compare.x"), options, key="compare.x", format_func=ind_name)
+x_years = years_of(b.orp_values, x)
+state.keep_valid("compare.xyear", x_years, x_years[0])
+xyear = c[2].selectbox(t("common.year"), x_years, key="compare.xyear")
+y = c[3].selectbox(t("compare.y"), options, key="compare.y", format_func=ind_name)
+y_years = years_of(b.orp_values, y)
+state.keep_valid("compare.yyear", y_years, y_years[0])
+yyear = c[4].selectbox(t("common.year"), y_years, key="compare.yyear")
+sized = st.toggle(t("compare.size_toggle"), key="compare.size")
+
+sc = cv.scatter_view(b, region=region, x=x, xyear=xyear, y=y, yyear=yyear, sized=sized,
+                     selected=focus, tr=tr(), lang=lang())
+st.plotly_chart(sc.figure, width="stretch", key="compare.scatter")
+if sc.missing:
+    st.caption(t("compare.scatter_missing", n=sc.missing))
+in_region = region == NATIONAL_CODE or \
+    b.orp.loc[b.orp["orp_code"] == focus, "kraj_code"].iloc[0] == region
+if not in_region:
+    st.caption(t("compare.focus_outside", name=widgets.orp_label(b, focus)))
+for key in sc.caveats:
+    st.warning(t(key), icon=":material/warning:")
+st.download_button(t("common.download_csv"), sc.csv, mime="text/csv", key="compare.dl_scatter",
+                   file_name=t("compare.scatter_download", x=x, y=y, region=region),
+                   on_click="ignore")
+
+# --- side by side --------------------------------------------------------------------------
+st.subheader(t("compare.table_header"))
+chosen = st.multiselect(t("compare.table_pick"), codes, key="compare.orps",
+                        max_selections=cv.MAX_COMPARED, format_func=orp_name)
+if chosen:
+    cmp = cv.comparison_view(b, chosen, tr(), lang())
+    st.caption(t("compare.table_intro"))
+    st.dataframe(cmp.table, hide_index=True, width="stretch", height=480, column_config={
+        "indicator": t("compare.col_indicator"),
+        "year": st.column_config.NumberColumn(t("compare.col_year"), format="%d"),
+        "source": t("compare.col_source"),
+        **{code: widgets.orp_label(b, code) for code in chosen},
+    })
+    st.plotly_chart(cmp.chart, width="stretch", key="compare.pct")
+    st.caption(t("compare.pct_note"))
+    for key in cmp.caveats:
+        st.warning(t(key), icon=":material/warning:")
+    st.download_button(t("common.download_csv"), cmp.csv, mime="text/csv", on_click="ignore",
+                       file_name=t("compare.table_download"), key="compare.dl_table")
+else:
+    st.info(t("compare.table_empty"), icon=":material/info:")
+
+# --- similar districts ---------------------------------------------------------------------
+st.subheader(t("compare.similar_header"))
+sim = cv.similar_view(b, cache.region_geometry(str(b.root), NATIONAL_CODE), focus, tr(), lang())
+st.markdown(t("compare.similar_intro", inputs=", ".join(sim.inputs)))
+if sim.similar.placed:
+    left, right = st.columns([3, 2], gap="medium")
+    with left:
+        st.dataframe(sim.table.drop(columns="orp_code"), hide_index=True, width="stretch",
+                     column_config={
+                         "orp_name": t("compare.col_orp"), "kraj_name": t("compare.col_kraj"),
+                         "hsou": t("compare.col_hsou"),
+                         "distance": st.column_config.NumberColumn(t("compare.col_distance"),
+                                                                   format="%.2f")})
+        st.caption(t("compare.similar_sources",
+                     sources=cv.sources(b, tr(), list(sim.similar.indicators), lang())))
+    with right:
+        st_folium(sim.map, key="compare.similar_map", height=360, use_container_width=True,
+                  returned_objects=[])
+        widgets.attribution()
+else:
+    st.info(t("compare.similar_not_placed", name=widgets.orp_label(b, focus)),
+            icon=":material/info:")
+if sim.similar.excluded:
+    st.caption(t("compare.similar_excluded",
+                 names=", ".join(widgets.orp_label(b, c) for c in sim.similar.excluded)))
+
+state.write("compare", {"orp": focus, "region": region, "x": x, "xyear": xyear, "y": y,
+                        "yyear": yyear, "size": "pop" if sized else None,
+                        "orps": cv.orps_param(chosen)})

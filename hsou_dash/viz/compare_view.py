@@ -1,0 +1,249 @@
+"""Everything /compare shows, composed outside Streamlit: URL parsing, scatter, side-by-side
+table of up to five ORP with percentiles, and the most similar ORP with a small map."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import folium
+import geopandas as gpd
+import pandas as pd
+import plotly.graph_objects as go
+
+from hsou_dash.config import DEFAULT_ORP, DEFAULT_REGION, NATIONAL_CODE
+from hsou_dash.data.loaders import Bundle
+from hsou_dash.domain.catalogue import (
+    aggregation_kind,
+    grouped_indicators,
+    indicator_name,
+    years_of,
+)
+from hsou_dash.domain.caveats import caveats
+from hsou_dash.domain.compare import values_for
+from hsou_dash.domain.params import (
+    Parsed,
+    parse_choice,
+    parse_indicator,
+    parse_orp,
+    parse_region,
+    parse_year,
+)
+from hsou_dash.domain.similarity import Similar, most_similar, percentile
+from hsou_dash.text import Translator
+from hsou_dash.viz import compare_charts, format, maps, palettes
+
+MAX_COMPARED = 5
+DEFAULT_X, DEFAULT_Y = "unemployment_share", "distraint_share"
+SIZE_OPTIONS = ("none", "pop")
+#: Bubble size: population of this year (31. 12. 2020, the year of most inputs).
+SIZE_YEAR = 2020
+#: An indicator-year enters the side-by-side table when at least this share of ORP have it,
+#: so that "percentile in Czechia" is a percentile of (nearly) all ORP.
+MIN_COVERAGE = 0.9
+SIMILAR_FILL, OTHER_FILL = "#e08214", "#eceae4"
+
+
+def _unit(values: pd.DataFrame, indicator: str, year: int) -> str:
+    rows = values[(values["indicator_id"] == indicator) & (values["year"] == year)]
+    return str(rows["unit"].dropna().iloc[0]) if rows["unit"].notna().any() else ""
+
+
+def _source(b: Bundle, tr: Translator, indicator: str, years: list[int]) -> str:
+    rows = b.orp_values[(b.orp_values["indicator_id"] == indicator)
+                        & b.orp_values["year"].isin(years)]
+    return format.source_line(tr, b.catalog.at[indicator, "source"], rows["ref_date"].unique())
+
+
+def sources(b: Bundle, tr: Translator, pairs: list[tuple[str, int]], lang: str) -> str:
+    """"Indicator (year) – source; as of …" for each input, joined (for a caption)."""
+    return " · ".join(f"{indicator_name(b.catalog, i, lang)} ({y}) – {_source(b, tr, i, [y])}"
+                      for i, y in pairs)
+
+
+def parse_compare_params(params: dict[str, str], b: Bundle, options: list[str]) -> Parsed:
+    """Everything /compare reads from its URL; anything unknown becomes a notice."""
+    out = Parsed()
+    focus = parse_orp(params.get("orp"), b.orp, out)
+    if params.get("region"):
+        region = parse_region(params.get("region"), b.kraje, out)
+    elif focus:  # arriving from a profile: show the focus ORP's own kraj
+        region = str(b.orp.loc[b.orp["orp_code"] == focus, "kraj_code"].iloc[0])
+    else:
+        region = DEFAULT_REGION
+    x = parse_indicator(params.get("x"), options, out, DEFAULT_X)
+    y = parse_indicator(params.get("y"), options, out, DEFAULT_Y)
+    orps = None
+    if params.get("orps"):
+        orps = []
+        for raw in params["orps"].split(","):
+            code = parse_orp(raw, b.orp, out)
+            if code and code not in orps:
+                orps.append(code)
+        if len(orps) > MAX_COMPARED:
+            out.notices.append(("compare.notice_too_many", {"n": str(MAX_COMPARED)}))
+            orps = orps[:MAX_COMPARED]
+    out.values.update(
+        orp=focus or DEFAULT_ORP, region=region, x=x, y=y,
+        xyear=parse_year(params.get("xyear"), years_of(b.orp_values, x), out),
+        yyear=parse_year(params.get("yyear"), years_of(b.orp_values, y), out),
+        size=parse_choice("size", params.get("size"), list(SIZE_OPTIONS), "none", out),
+        orps=orps,
+    )
+    return out
+
+
+def default_set(b: Bundle, code: str) -> list[str]:
+    """The comparison opens with the chosen ORP and its two most similar ORP."""
+    sim = most_similar(b.orp_values, b.orp["orp_code"].tolist(), code, n=2)
+    return [code, *sim.nearest["orp_code"]]
+
+
+def orps_param(codes: list[str]) -> str | None:
+    return ",".join(codes) or None
+
+
+# --- scatter -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ScatterView:
+    figure: go.Figure
+    shown: int               # ORP plotted
+    missing: int             # ORP of the region without one of the two values
+    caveats: list[str]       # text keys
+    csv: bytes
+
+
+def scatter_view(b: Bundle, *, region: str, x: str, xyear: int, y: str, yyear: int,
+                 sized: bool, selected: str | None, tr: Translator, lang: str) -> ScatterView:
+    orp = b.orp if region == NATIONAL_CODE else b.orp[b.orp["kraj_code"] == region]
+    rows = orp[["orp_code", "orp_name", "kraj_name", "is_hsou"]].copy()
+    rows["x"] = rows["orp_code"].map(values_for(b.orp_values, "orp_code", x, xyear))
+    rows["y"] = rows["orp_code"].map(values_for(b.orp_values, "orp_code", y, yyear))
+    rows["population"] = rows["orp_code"].map(
+        values_for(b.orp_values, "orp_code", "population", SIZE_YEAR))
+    no_data = tr("common.no_data")
+    xu, yu = _unit(b.orp_values, x, xyear), _unit(b.orp_values, y, yyear)
+    rows["x_text"] = [format.value(v, xu, lang, no_data) for v in rows["x"]]
+    rows["y_text"] = [format.value(v, yu, lang, no_data) for v in rows["y"]]
+    rows["pop_text"] = [f"{tr('common.population')} {SIZE_YEAR}: "
+                        + format.value(v, "persons", lang, no_data) for v in rows["population"]]
+    x_title = f"{indicator_name(b.catalog, x, lang)} ({xyear})"
+    y_title = f"{indicator_name(b.catalog, y, lang)} ({yyear})"
+    source = (f"x: {_source(b, tr, x, [xyear])}<br>y: {_source(b, tr, y, [yyear])}")
+    fig = compare_charts.scatter(
+        rows, x_title=x_title, y_title=y_title, title=tr("compare.scatter_title"),
+        source=source, hsou_label=tr("common.hsou"), other_label=tr("common.hsou_no"),
+        selected=selected, selected_label=tr("compare.selected"), sized=sized,
+        size_note=tr("compare.size_note", year=SIZE_YEAR) if sized else "")
+    shown = int(rows[["x", "y"]].notna().all(axis=1).sum())
+    export = rows[["orp_code", "orp_name", "kraj_name", "is_hsou", "x", "y", "population"]]
+    export = export.rename(columns={"x": f"{x}_{xyear}", "y": f"{y}_{yyear}",
+                                    "population": f"population_{SIZE_YEAR}"})
+    return ScatterView(fig, shown, len(rows) - shown,
+                       sorted(set(caveats(x, xyear)) | set(caveats(y, yyear))),
+                       export.to_csv(index=False).encode("utf-8-sig"))
+
+
+# --- side-by-side table --------------------------------------------------------------------
+
+def comparison_years(b: Bundle) -> dict[str, int]:
+    """Per indicator, the newest year that (nearly) every ORP has; others are left out."""
+    v = b.orp_values[b.orp_values["value"].notna()]
+    counts = v.groupby(["indicator_id", "year"], observed=True)["orp_code"].nunique()
+    enough = counts[counts >= MIN_COVERAGE * len(b.orp)].reset_index()
+    newest = enough.groupby("indicator_id")["year"].max()
+    ordered = [i for _, i in grouped_indicators(b.catalog, set(newest.index))]
+    return {i: int(newest[i]) for i in ordered}
+
+
+@dataclass(frozen=True)
+class ComparisonView:
+    table: pd.DataFrame      # one row per indicator, one text column per ORP
+    long: pd.DataFrame       # orp_code, indicator_id, year, value, percentile, ...
+    chart: go.Figure
+    caveats: list[str]
+    csv: bytes
+
+
+def comparison_view(b: Bundle, codes: list[str], tr: Translator, lang: str) -> ComparisonView:
+    """Up to five ORP across every indicator (newest well-covered year), with percentiles."""
+    names = {c: str(b.orp.loc[b.orp["orp_code"] == c, "orp_name"].iloc[0]) for c in codes}
+    no_data = tr("common.no_data")
+    long_rows, table_rows, notes = [], [], set()
+    for ind, year in comparison_years(b).items():
+        vals = values_for(b.orp_values, "orp_code", ind, year)
+        pct = percentile(vals)
+        unit = _unit(b.orp_values, ind, year)
+        label = indicator_name(b.catalog, ind, lang)
+        row = {"indicator": label, "year": year}
+        for c in codes:
+            v, p = vals.get(c, float("nan")), pct.get(c, float("nan"))
+            text = format.value(v, unit, lang, no_data)
+            row[c] = text if p != p else f"{text} · P{p:.0f}"
+            long_rows.append({"orp_code": c, "orp_name": names[c], "indicator_id": ind,
+                              "label": f"{label} ({year})", "year": year, "value": v,
+                              "percentile": p, "value_text": text, "unit": unit,
+                              "kind": aggregation_kind(ind)})
+        row["source"] = _source(b, tr, ind, [year])
+        table_rows.append(row)
+        notes.update(caveats(ind, year))
+    table = pd.DataFrame(table_rows, columns=["indicator", "year", *codes, "source"])
+    long = pd.DataFrame(long_rows)
+    rates = long[long["kind"] != "count"] if len(long) else long
+    chart = compare_charts.percentile_dots(
+        rates, names=names, title=tr("compare.pct_title"), axis_title=tr("compare.pct_axis"))
+    export = long.drop(columns=["label", "value_text", "kind"]) if len(long) else long
+    return ComparisonView(table, long, chart, sorted(notes),
+                          export.to_csv(index=False).encode("utf-8-sig"))
+
+
+# --- similar districts ---------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SimilarView:
+    similar: Similar
+    table: pd.DataFrame      # the focus ORP first, then the nearest; formatted input values
+    map: folium.Map | None
+    inputs: list[str]        # "indicator (year)" labels of the distance inputs
+
+
+def similar_view(b: Bundle, geo: gpd.GeoDataFrame, code: str, tr: Translator,
+                 lang: str) -> SimilarView:
+    sim = most_similar(b.orp_values, b.orp["orp_code"].tolist(), code)
+    labels = [f"{indicator_name(b.catalog, i, lang)} ({y})" for i, y in sim.indicators]
+    if not sim.placed:
+        return SimilarView(sim, pd.DataFrame(), None, labels)
+    info = b.orp.set_index("orp_code")
+    order = [code, *sim.nearest["orp_code"]]
+    dist = dict(zip(sim.nearest["orp_code"], sim.nearest["distance"], strict=True))
+    no_data = tr("common.no_data")
+    table = pd.DataFrame({
+        "orp_code": order,
+        "orp_name": [info.at[c, "orp_name"] for c in order],
+        "kraj_name": [info.at[c, "kraj_name"] for c in order],
+        "hsou": [tr("common.hsou_yes") if info.at[c, "is_hsou"] else tr("common.hsou_no")
+                 for c in order],
+        "distance": [0.0] + [round(dist[c], 2) for c in order[1:]],
+    })
+    for (ind, year), label in zip(sim.indicators, labels, strict=True):
+        vals = values_for(b.orp_values, "orp_code", ind, year)
+        unit = _unit(b.orp_values, ind, year)
+        table[label] = [format.value(vals.get(c, float("nan")), unit, lang, no_data)
+                        for c in order]
+    return SimilarView(sim, table, similar_map(geo, b, code, order[1:], tr), labels)
+
+
+def similar_map(geo: gpd.GeoDataFrame, b: Bundle, code: str, similar: list[str],
+                tr: Translator) -> folium.Map:
+    """Czechia with the focus ORP in blue and its most similar ORP in orange."""
+    rows = b.orp[["orp_code", "orp_name"]].copy()
+    role = {code: tr("compare.role_focus"), **{c: tr("compare.role_similar") for c in similar}}
+    rows["role"] = rows["orp_code"].map(role).fillna("")
+    rows["fill"] = [palettes.SELECTED if c == code else SIMILAR_FILL if c in similar
+                    else OTHER_FILL for c in rows["orp_code"]]
+    legend = maps.Legend(tr("compare.similar_legend"),
+                         [(palettes.SELECTED, tr("compare.role_focus")),
+                          (SIMILAR_FILL, tr("compare.role_similar"))])
+    return maps.choropleth(geo, rows, key="orp_code",
+                           tooltip={"orp_name": tr("common.orp"), "role": tr("compare.role")},
+                           legend=legend, attribution=tr("common.attribution"), height=360)

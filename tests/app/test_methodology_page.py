@@ -1,0 +1,124 @@
+"""AppTest of /methodology: the SRR text, the re-computation (cut-off, inputs, method), the
+catalogue, URL state and bad parameters."""
+
+from __future__ import annotations
+
+from tests.app.conftest import open_page, texts
+
+ALL = ["dwellings_completed_per_1000", "total_increase_per_1000", "ageing_index",
+       "unemployment_share"]
+
+
+def _metrics(at) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def _agreement(at) -> str:
+    return _metrics(at)["Shoda s oficiálními 73 ORP"]
+
+
+def _table(at):
+    return at.dataframe[1].value  # [0] is the SRR indicator table
+
+
+def _param(at, name):
+    v = at.query_params.get(name)
+    return v[0] if isinstance(v, list) else v
+
+
+def test_default_recomputation_and_texts():
+    at = open_page("methodology")
+    assert not at.exception
+    assert at.multiselect(key="methodology.inputs").value == ALL
+    assert at.radio(key="methodology.method").value == "zscore"
+    assert at.slider(key="methodology.cutoff").value == 25
+    m = _metrics(at)
+    assert m["ORP ve výsledku přepočtu"] == "62"
+    assert _agreement(at) == "53 z 73"
+    assert m["Jen v oficiálním seznamu"] == "20" and m["Jen ve výsledku přepočtu"] == "9"
+    table = _table(at)
+    assert len(table) == 206
+    assert (table["in_computed"] == "ano").sum() == 62
+    assert (table["in_official"] == "ano").sum() == 73
+    shown = texts(at)
+    assert "není oficiální seznam HSOÚ" in shown  # never presented as the official list
+    assert "hsou_methodology.md" in shown and "24,7 %" in shown
+    assert "intenzita podnikatelské aktivity" in shown.lower()
+    assert "váhy" in shown and "standardizace" in shown  # what is not published
+    assert "ČÚZK" in shown  # map attribution
+    assert "náhrada (proxy)" in at.multiselect(key="methodology.inputs").format_func(ALL[0])
+    catalogue = at.dataframe[2].value
+    assert {"distraint_share", "unemployment_share"} <= set(catalogue["indicator_id"])
+    dist = catalogue[catalogue["indicator_id"] == "distraint_share"].iloc[0]
+    assert "nevěrohodné" in dist["caveats"] and dist["licence"]
+
+
+def test_changing_the_cutoff_updates_result_table_and_url():
+    at = open_page("methodology")
+    at.slider(key="methodology.cutoff").set_value(10).run()
+    assert not at.exception
+    m = _metrics(at)
+    assert int(m["ORP ve výsledku přepočtu"]) < 62
+    assert float(m["Podíl obyvatel Česka"].split()[0].replace(",", ".")) <= 10.0
+    assert (_table(at)["in_computed"] == "ano").sum() == int(m["ORP ve výsledku přepočtu"])
+    assert _param(at, "cutoff") == "10"
+
+
+def test_changing_the_indicator_set_updates_result_and_url():
+    at = open_page("methodology")
+    at.multiselect(key="methodology.inputs").unselect("dwellings_completed_per_1000").run()
+    assert not at.exception
+    assert _agreement(at) == "52 z 73"  # measured: the three other inputs re-find 52
+    assert "nehodnoceno" not in set(_table(at)["in_computed"])  # Praha, Plzeň, Brno now scored
+    assert _param(at, "inputs") == "total_increase_per_1000,ageing_index,unemployment_share"
+
+
+def test_rank_standardisation():
+    at = open_page("methodology")
+    at.radio(key="methodology.method").set_value("rank").run()
+    assert not at.exception
+    assert _agreement(at) == "54 z 73"
+    assert _param(at, "method") == "rank"
+
+
+def test_url_state_is_read():
+    at = open_page("methodology", inputs="ageing_index,unemployment_share", method="rank",
+                   cutoff="30")
+    assert not at.exception
+    assert at.multiselect(key="methodology.inputs").value == ["ageing_index",
+                                                              "unemployment_share"]
+    assert at.radio(key="methodology.method").value == "rank"
+    assert at.slider(key="methodology.cutoff").value == 30
+
+
+def test_no_inputs_selects_nothing():
+    at = open_page("methodology", inputs="none")
+    assert not at.exception
+    assert _metrics(at)["ORP ve výsledku přepočtu"] == "0"
+    assert any("žádný ukazatel" in i.value for i in at.info)
+
+
+def test_disagreements_filter():
+    at = open_page("methodology")
+    at.segmented_control(key="methodology.show").set_value("disagreements").run()
+    assert not at.exception
+    table = _table(at)
+    assert len(table) == 29
+    assert set(table["agreement"]) == {"jen ve výsledku přepočtu", "jen v oficiálním seznamu HSOÚ"}
+
+
+def test_bad_parameters_give_notices_and_default_view():
+    at = open_page("methodology", inputs="gdp,ageing_index", method="magic", cutoff="99")
+    assert not at.exception
+    notices = " ".join(i.value for i in at.info)
+    assert "gdp" in notices and "method=magic" in notices and "cutoff=99" in notices
+    assert at.multiselect(key="methodology.inputs").value == ["ageing_index"]
+    assert at.slider(key="methodology.cutoff").value == 25
+
+
+def test_english():
+    at = open_page("methodology", lang="en")
+    assert not at.exception
+    assert at.title[0].value.startswith("Methodology")
+    assert "is not the official HSOÚ list" in texts(at)
+    assert _metrics(at)["Agreement with the official 73 ORP"] == "53 of 73"
