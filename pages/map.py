@@ -32,7 +32,7 @@ def _on_click() -> None:
 
 
 def _column(label: str, kind: str):
-    formats = {"rank": "%d", "count": "localized"}
+    formats = {"rank": "%d", "count": "localized", "number": "localized"}
     if kind in ("rank", "count", "number"):
         return st.column_config.NumberColumn(label, format=formats.get(kind))
     return st.column_config.TextColumn(label)
@@ -114,7 +114,8 @@ with right:
                               obec=selected)
     else:
         selected = st.selectbox(t("map.selected"), [None, *region_orp["orp_code"]],
-                                key="map.orp", format_func=lambda c: widgets.orp_label(b, c))
+                                key="map.orp", placeholder=t("common.none"),
+                                format_func=lambda c: widgets.orp_label(b, c))
         if selected:
             widgets.page_link("orp", t("common.open_profile",
                                        name=widgets.orp_label(b, selected)), orp=selected)

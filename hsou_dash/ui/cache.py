@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import geopandas as gpd
+import pandas as pd
 import streamlit as st
 
 from hsou_dash import config
 from hsou_dash.assets import ensure_leaflet
 from hsou_dash.data import geometry, loaders
 from hsou_dash.data.loaders import Bundle
+from hsou_dash.domain import profile, support, towns
+from hsou_dash.domain.classify import classify
+from hsou_dash.domain.compare import values_for
+from hsou_dash.domain.params import ObecLayer
+from hsou_dash.domain.towns import featured, search_index
+from hsou_dash.viz.packed_layer import pack_geometry
 
 
 @st.cache_resource(show_spinner=False)
@@ -69,21 +77,18 @@ def document(root: str, name: str) -> str | None:
 
 # --- municipalities: town profiles and the map's municipal layer ----------------------------
 
-import pandas as pd  # noqa: E402  (appended section: this file's head belongs to the lead)
 
 
 @st.cache_resource(show_spinner=False)
 def featured_towns(root: str) -> pd.DataFrame:
     """Towns presented at the 2024 HSOÚ conference: ``obec_code, obec_name, orp_code,
     orp_name`` (for the town page and the home page)."""
-    from hsou_dash.domain.towns import featured
 
     return featured(loaders.load_towns(Path(root)), bundle(root).obce)
 
 
 @st.cache_resource(show_spinner=False)
 def obec_search_index(root: str) -> pd.DataFrame:
-    from hsou_dash.domain.towns import search_index
 
     return search_index(bundle(root).obce)
 
@@ -130,8 +135,7 @@ def kraj_obec_geometry(root: str, kraj: str) -> gpd.GeoDataFrame | None:
 
 @st.cache_resource(show_spinner=False)
 def packed_obce(root: str, kraj: str) -> dict[str, list[list[str]]]:
-    """Encoded municipal polygons of one kraj (see ``indicator_view.pack_geometry``)."""
-    from hsou_dash.viz.indicator_view import pack_geometry
+    """Encoded municipal polygons of one kraj (see ``packed_layer.pack_geometry``)."""
 
     geo = kraj_obec_geometry(root, kraj)
     return {} if geo is None else pack_geometry(geo, "obec_code")
@@ -139,7 +143,6 @@ def packed_obce(root: str, kraj: str) -> dict[str, list[list[str]]]:
 
 def obec_layer(root: str):
     """Where the map can show municipalities (``params.ObecLayer``), values read lazily."""
-    from hsou_dash.domain.params import ObecLayer
 
     return ObecLayer(obec_regions(root), bundle(root).obce,
                      lambda kraj: kraj_obec_values(root, kraj), obec_indicator_ids(root))
@@ -156,9 +159,6 @@ def obec_indicator_ids(root: str) -> frozenset[str]:
 @st.cache_resource(show_spinner=False, max_entries=512)
 def obec_classification(root: str, kraj: str, indicator: str, year: int, scheme: str, k: int):
     """Map classes of one kraj's obce (Fisher–Jenks on 354+ values takes ~0.15 s: cached)."""
-    from hsou_dash.domain.classify import classify
-    from hsou_dash.domain.compare import values_for
-
     codes = bundle(root).obce.loc[lambda o: o["kraj_code"] == kraj, "obec_code"]
     vals = values_for(kraj_obec_values(root, kraj), "obec_code", indicator, year)
     return classify(vals.reindex(codes.tolist()), scheme, k)
@@ -172,8 +172,6 @@ def obec_areas(root: str, kraj: str) -> pd.DataFrame:
 @st.cache_resource(show_spinner=False, max_entries=512)
 def town_profile(root: str, obec_code: str) -> pd.DataFrame:
     """Fact-sheet rows of one municipality against its ORP, kraj and Czechia (~0.2 s)."""
-    from hsou_dash.domain import profile, towns
-
     b = bundle(root)
     m = towns.membership(b.obce, b.orp, obec_code)
     if m is None:
@@ -193,17 +191,12 @@ def support_tables(root: str) -> loaders.SupportTables:
 def support_instruments(root: str, today: str):
     """The parsed catalogue (periods, categories) as of ``today`` (ISO date: status changes
     with the date, so the day is part of the cache key)."""
-    from datetime import date
-
-    from hsou_dash.domain import support
-
     return support.instruments_table(support_tables(root).instruments, date.fromisoformat(today))
 
 
 @st.cache_resource(show_spinner=False)
 def support_coverage(root: str) -> dict:
     """Coverage (ORP and obce) of every instrument in the catalogue, computed once."""
-    from hsou_dash.domain import support
 
     b = bundle(root)
     obec_values = obec_values_cz(root)

@@ -28,8 +28,6 @@ from hsou_dash.viz import format, maps
 COLORS = {hsou.BOTH: "#542788", hsou.ONLY_COMPUTED: "#e08214", hsou.ONLY_OFFICIAL: "#998ec3",
           hsou.NEITHER: "#f4f1ea", hsou.EXCLUDED: "#bdbdbd"}
 NO_INPUTS = "none"
-#: Pixels kept free on the map's right for the legend.
-LEGEND_MARGIN = 170
 
 
 def parse_methodology_params(params: dict[str, str], available: list[str]) -> Parsed:
@@ -105,11 +103,6 @@ def recompute_view(b: Bundle, geo: gpd.GeoDataFrame, rc: hsou.Recomputation, tr:
                  "rank_text": tr("methodology.col_rank"),
                  "score_text": tr("methodology.col_score")},
         legend=legend, attribution=tr("common.attribution"), height=height)
-    # The legend sits top right, over north-east Moravia (Jeseník, Bruntál: HSOÚ heartland);
-    # refit with a right-hand margin so no ORP hides under it.
-    minx, miny, maxx, maxy = geo.total_bounds
-    fmap.fit_bounds([[float(miny), float(minx)], [float(maxy), float(maxx)]],
-                    padding_bottom_right=(LEGEND_MARGIN, 0))
     display = t[["rank", "orp_name", "kraj_name", "score", "population", "cum_share",
                  "in_computed", "in_official", "agreement", "category"]]
     export = t[["rank", "orp_code", "orp_name", "kraj_name", "score", "population",

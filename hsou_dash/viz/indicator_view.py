@@ -10,11 +10,8 @@ from dataclasses import dataclass, field
 
 import folium
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-from branca.element import MacroElement
-from jinja2 import Template
 
 from hsou_dash.config import NATIONAL_CODE
 from hsou_dash.data.loaders import Bundle
@@ -24,6 +21,7 @@ from hsou_dash.domain.classify import Classification, classify
 from hsou_dash.domain.compare import rank_table
 from hsou_dash.text import Translator
 from hsou_dash.viz import charts, format, maps, palettes
+from hsou_dash.viz.packed_layer import PackedLayer, outline_layer, pack_geometry
 
 
 @dataclass(frozen=True)
@@ -104,157 +102,7 @@ def build(b: Bundle, geo: gpd.GeoDataFrame, outline: gpd.GeoDataFrame | None, *,
                          source=src, missing=missing, columns=columns)
 
 
-# --- municipal layer ------------------------------------------------------------------------
-#
-# 354 municipality polygons as plain GeoJSON take ~390 KB of map HTML (every shared border is
-# written twice, as "[13.1234, 50.1234], " text). The layer below sends the same display
-# geometry as delta-encoded integers (1e-4° grid, the precision of the display layer) in a
-# base64-like variable-length code and rebuilds GeoJSON in the browser: about 4 characters
-# per vertex instead of 20, so the whole Ústecký kraj municipal map stays under 250 KB.
-
-_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
-SCALE = 10_000  # 4 decimals, as rounded by hsou_dash.data.geometry
-
-
-def encode_ring(coords) -> str:
-    """A ring's vertices (closing vertex dropped) as zig-zag deltas in 5-bit chunks."""
-    q = np.round(np.asarray(coords, dtype=float)[:, :2] * SCALE).astype(np.int64)
-    if len(q) > 1 and (q[0] == q[-1]).all():
-        q = q[:-1]
-    out: list[str] = []
-    for v in np.diff(q, axis=0, prepend=np.zeros((1, 2), dtype=np.int64)).ravel().tolist():
-        z = v << 1 if v >= 0 else ((-v) << 1) - 1
-        while z >= 32:
-            out.append(_ALPHABET[32 + (z & 31)])
-            z >>= 5
-        out.append(_ALPHABET[z])
-    return "".join(out)
-
-
-def decode_ring(text: str) -> list[tuple[float, float]]:
-    """Inverse of :func:`encode_ring` (the browser does the same in JavaScript)."""
-    values, v, shift = [], 0, 0
-    for ch in text:
-        c = _ALPHABET.index(ch)
-        v |= (c & 31) << shift
-        shift += 5
-        if c < 32:
-            values.append(-((v + 1) >> 1) if v & 1 else v >> 1)
-            v, shift = 0, 0
-    xy = np.cumsum(np.asarray(values, dtype=np.int64).reshape(-1, 2), axis=0) / SCALE
-    return [(float(x), float(y)) for x, y in xy]
-
-
-def encode_geometry(geom) -> list[list[str]]:
-    """(Multi)Polygon → list of polygons, each a list of encoded rings (exterior first)."""
-    if geom is None or geom.is_empty:
-        return []
-    parts = getattr(geom, "geoms", [geom])
-    return [[encode_ring(p.exterior.coords), *(encode_ring(h.coords) for h in p.interiors)]
-            for p in parts if p.geom_type == "Polygon"]
-
-
-def pack_geometry(geo: gpd.GeoDataFrame, key: str) -> dict[str, list[list[str]]]:
-    """Encoded geometry by code; computed once per layer and cached by the UI."""
-    return {str(k): encode_geometry(g) for k, g in zip(geo[key], geo.geometry, strict=True)}
-
-
-class PackedLayer(MacroElement):
-    """A GeoJSON layer sent as encoded geometry and columnar properties.
-
-    ``styles`` are Leaflet path styles, ``style_index`` picks one per feature. With
-    ``tooltip`` (column → label) the layer is interactive: hover highlight, a tooltip that
-    skips empty values, and clicks reach streamlit-folium with the feature's properties.
-    """
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        (function(){
-          var D = {{ this.data|tojson }};
-          if (!window.hsouUnpack) {
-            var A = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", T = {};
-            for (var j = 0; j < 64; j++) { T[A.charCodeAt(j)] = j; }
-            var ring = function (s, k) {
-              var r = [], i = 0, x = 0, y = 0, n = s.length;
-              var rd = function () {
-                var v = 0, sh = 0, c;
-                do { c = T[s.charCodeAt(i++)]; v += (c & 31) * Math.pow(2, sh); sh += 5; }
-                while (c >= 32);
-                return v % 2 ? -(v + 1) / 2 : v / 2;
-              };
-              while (i < n) { x += rd(); y += rd(); r.push([x / k, y / k]); }
-              if (r.length) { r.push(r[0]); }
-              return r;
-            };
-            window.hsouUnpack = function (d) {
-              var f = [];
-              for (var m = 0; m < d.geom.length; m++) {
-                var p = {};
-                for (var c = 0; c < d.cols.length; c++) { p[d.cols[c]] = d.rows[m][c]; }
-                p._s = d.s[m];
-                var polys = d.geom[m].map(function (poly) {
-                  return poly.map(function (s) { return ring(s, d.scale); });
-                });
-                f.push({type: "Feature", properties: p,
-                        geometry: {type: "MultiPolygon", coordinates: polys}});
-              }
-              return {type: "FeatureCollection", features: f};
-            };
-          }
-          var esc = function (v) {
-            return String(v).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-          };
-          var layer = L.geoJson(window.hsouUnpack(D), {
-            interactive: !!D.tooltip,
-            style: function (f) { return D.styles[f.properties._s]; },
-            onEachFeature: function (f, l) {
-              if (!D.tooltip) { return; }
-              l.on("mouseover", function (e) { e.target.setStyle(D.highlight); });
-              l.on("mouseout", function (e) { layer.resetStyle(e.target); });
-            }
-          });
-          if (D.tooltip) {
-            layer.bindTooltip(function (l) {
-              var p = l.feature.properties, h = "<table>";
-              D.tooltip.forEach(function (t) {
-                var v = p[t[0]];
-                if (v !== null && v !== undefined && v !== "") {
-                  h += "<tr><th style='text-align:left;padding-right:6px'>" + esc(t[1]) +
-                       "</th><td>" + esc(v) + "</td></tr>";
-                }
-              });
-              return h + "</table>";
-            }, {sticky: true});
-          }
-          layer.addTo({{ this._parent.get_name() }});
-        })();
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, rows: pd.DataFrame, key: str, packed: dict[str, list[list[str]]], *,
-                 styles: list[dict], style_index: list[int] | None = None,
-                 tooltip: dict[str, str] | None = None, properties: list[str] | None = None,
-                 highlight: dict | None = None):
-        super().__init__()
-        self._name = "PackedLayer"
-        cols = [key, *[c for c in (properties or list(tooltip or {})) if c != key]]
-        keep = [str(k) in packed for k in rows[key]]
-        rows = rows[keep]
-        index = style_index if style_index is not None else [0] * len(keep)
-        table = rows[cols].astype(object).where(rows[cols].notna(), None)
-        self.data = {
-            "cols": cols,
-            "rows": table.values.tolist(),
-            "geom": [packed[str(k)] for k in rows[key]],
-            "s": [i for i, k in zip(index, keep, strict=True) if k],
-            "styles": styles,
-            "tooltip": [[c, label] for c, label in tooltip.items()] if tooltip else None,
-            "highlight": highlight or {"weight": 2.5, "color": "#222222"},
-            "scale": SCALE,
-        }
-
+# --- municipal layer (drawn with hsou_dash.viz.packed_layer) ------------------------------
 
 def region_obce(b: Bundle, region: str) -> pd.DataFrame:
     """Municipalities of one kraj with their ORP (for the municipal layer's table)."""
@@ -271,15 +119,6 @@ def _unit_of(b: Bundle, indicator_id: str | None) -> str:
 def _bounds(geo: gpd.GeoDataFrame) -> list[list[float]]:
     minx, miny, maxx, maxy = geo.total_bounds
     return [[float(miny), float(minx)], [float(maxy), float(maxx)]]
-
-
-def outline_layer(geo: gpd.GeoDataFrame | None, style: dict) -> PackedLayer | None:
-    """Polygons drawn with one style and no interaction (borders, outlines, a selection)."""
-    if geo is None or geo.empty:
-        return None
-    rows = pd.DataFrame({"i": [str(i) for i in range(len(geo))]})
-    packed = {str(i): encode_geometry(g) for i, g in enumerate(geo.geometry)}
-    return PackedLayer(rows, "i", packed, styles=[style])
 
 
 def build_obec(b: Bundle, values: pd.DataFrame, geo: gpd.GeoDataFrame,
@@ -370,7 +209,7 @@ def build_obec(b: Bundle, values: pd.DataFrame, geo: gpd.GeoDataFrame,
     ):
         if layer is not None:
             fmap.add_child(layer)
-    fmap.add_child(maps._Overlay(legend.html(), tr("common.attribution")))
+    fmap.add_child(maps.Overlay(legend.html(), tr("common.attribution")))
 
     src = format.source_line(tr, b.catalog.at[indicator, "source"], rows["ref_date"])
     sel_orp = None

@@ -27,8 +27,9 @@ TILES = {
 
 _CSS = """<style>
 .leaflet-container{background:#f4f3ef;font:12px/1.3 system-ui,-apple-system,"Segoe UI",sans-serif}
-.hsou-legend{background:rgba(255,255,255,.93);padding:8px 10px;border-radius:6px;
- box-shadow:0 1px 4px rgba(0,0,0,.25);max-width:240px;color:#222}
+.leaflet-container .hsou-legend{background:rgba(255,255,255,.93);padding:6px 8px;
+ border-radius:6px;box-shadow:0 1px 4px rgba(0,0,0,.25);max-width:190px;color:#222;
+ font-size:12px;line-height:1.3}
 .hsou-legend .t{font-weight:600;margin-bottom:4px}
 .hsou-legend .r{display:flex;align-items:center;gap:6px;margin:2px 0}
 .hsou-legend i{display:inline-block;width:18px;height:12px;border:1px solid #888;flex:none}
@@ -39,7 +40,7 @@ _CSS = """<style>
 </style>"""
 
 
-class _Overlay(MacroElement):
+class Overlay(MacroElement):
     """Legend control plus our attribution line, added to the map by a few lines of JS."""
 
     _template = Template(
@@ -47,13 +48,14 @@ class _Overlay(MacroElement):
         {% macro script(this, kwargs) %}
         (function(){
           var m = {{ this._parent.get_name() }};
-          var c = L.control({position: 'topright'});
+          var c = L.control({position: {{ this.position|tojson }}});
           c.onAdd = function () {
             var d = L.DomUtil.create('div', 'hsou-legend');
             d.innerHTML = {{ this.legend_html|tojson }};
             return d;
           };
           c.addTo(m);
+          L.control.scale({imperial: false, position: 'bottomleft'}).addTo(m);
           m.attributionControl.setPrefix(false);
           m.attributionControl.addAttribution({{ this.attribution|tojson }});
         })();
@@ -61,11 +63,12 @@ class _Overlay(MacroElement):
         """
     )
 
-    def __init__(self, legend_html: str, attribution: str):
+    def __init__(self, legend_html: str, attribution: str, position: str = "topright"):
         super().__init__()
         self._name = "HsouOverlay"
         self.legend_html = legend_html
         self.attribution = attribution
+        self.position = position
 
 
 @dataclass(frozen=True)
@@ -85,16 +88,21 @@ class Legend:
         return "".join(rows)
 
 
-def base_map(bounds: list[list[float]], tiles: str = "none", height: int = 560) -> folium.Map:
+#: Pixels kept free on the right of a fitted map, so the legend (top right) hides no territory.
+LEGEND_ROOM = 200
+
+
+def base_map(bounds: list[list[float]], tiles: str = "none", height: int = 560,
+             legend_room: int = 0) -> folium.Map:
     """An empty map fitted to ``bounds`` that loads Leaflet only from our own server."""
-    m = folium.Map(location=None, tiles=None, zoom_control=True, control_scale=True,
+    m = folium.Map(location=None, tiles=None, zoom_control=True, control_scale=False,
                    prefer_canvas=False, height=height, zoom_snap=0.25)
     m.default_js = [("leaflet", f"{STATIC_URL}/leaflet/leaflet.js")]
     m.default_css = [("leaflet_css", f"{STATIC_URL}/leaflet/leaflet.css")]
     m.get_root().header.add_child(Element(_CSS), name="hsou_css")
     if TILES.get(tiles):
         folium.TileLayer(TILES[tiles][0], control=False).add_to(m)
-    m.fit_bounds(bounds)
+    m.fit_bounds(bounds, padding_bottom_right=(legend_room, 0) if legend_room else None)
     return m
 
 
@@ -118,7 +126,7 @@ def choropleth(geo: gpd.GeoDataFrame, rows: pd.DataFrame, *, key: str, tooltip: 
     ``tooltip`` maps column → label, in display order. ``outline`` is drawn on top without fill
     (the HSOÚ area); ``selected`` gets a blue border.
     """
-    m = base_map(_bounds(geo), tiles, height)
+    m = base_map(_bounds(geo), tiles, height, legend_room=LEGEND_ROOM)
     data = _features(geo, key, rows, ["fill", *tooltip])
     folium.GeoJson(
         data,
@@ -146,7 +154,7 @@ def choropleth(geo: gpd.GeoDataFrame, rows: pd.DataFrame, *, key: str, tooltip: 
                                           "weight": 4},
                 interactive=False, control=False,
             ).add_to(m)
-    m.add_child(_Overlay(legend.html(), attribution))
+    m.add_child(Overlay(legend.html(), attribution))
     return m
 
 
@@ -165,7 +173,7 @@ def locator(geo: gpd.GeoDataFrame, key: str, focus: str, *, attribution: str,
         interactive=False, control=False,
     ).add_to(m)
     legend = Legend("", [(palettes.SELECTED, focus_label), ("#cfd6dd", context_label)])
-    m.add_child(_Overlay(legend.html(), attribution))
+    m.add_child(Overlay(legend.html(), attribution))
     return m
 
 

@@ -22,7 +22,7 @@ from hsou_dash.domain.caveats import caveats
 from hsou_dash.domain.profile import aggregate_series, series, trend_indicators
 from hsou_dash.text import Translator
 from hsou_dash.viz import charts, format, maps, palettes
-from hsou_dash.viz.indicator_view import PackedLayer, outline_layer, pack_geometry
+from hsou_dash.viz.packed_layer import PackedLayer, outline_layer, pack_geometry
 
 #: Fills of the locator map: the town, the other obce of its ORP, the obce around.
 FOCUS, MEMBER, AROUND = palettes.SELECTED, "#b3bec9", "#e2e5e9"
@@ -197,5 +197,5 @@ def locator(b: Bundle, m: towns.Membership, obce_geo: gpd.GeoDataFrame | None,
     legend = maps.Legend("", [(FOCUS, m.obec_name),
                               (MEMBER, tr("town.locator_members", orp=m.orp_name)),
                               (AROUND, tr("town.locator_around"))])
-    fmap.add_child(maps._Overlay(legend.html(), attribution))
+    fmap.add_child(maps.Overlay(legend.html(), attribution))
     return fmap

@@ -16,7 +16,7 @@ from hsou_dash.domain import towns
 from hsou_dash.domain.aggregate import aggregate
 from hsou_dash.domain.params import ObecLayer, Parsed, parse_level, parse_obec
 from hsou_dash.text import translator
-from hsou_dash.viz import indicator_view
+from hsou_dash.viz import indicator_view, packed_layer
 
 MASTOV, DUBI, STETI = "563218", "567507", "565709"
 
@@ -185,21 +185,21 @@ def test_obec_parameter(bundle):
 
 def test_ring_encoding_round_trips():
     ring = [(13.1234, 50.5678), (13.1301, 50.5601), (13.0999, 50.5), (13.1234, 50.5678)]
-    text = indicator_view.encode_ring(ring)
-    assert set(text) <= set(indicator_view._ALPHABET)
+    text = packed_layer.encode_ring(ring)
+    assert set(text) <= set(packed_layer._ALPHABET)
     # the closing vertex is dropped (the browser closes the ring again)
-    np.testing.assert_allclose(indicator_view.decode_ring(text), ring[:-1], atol=1e-9)
+    np.testing.assert_allclose(packed_layer.decode_ring(text), ring[:-1], atol=1e-9)
 
 
 def test_packed_geometry_matches_display_polygons(bundle_dir):
     geo = loaders.obec_display_geometry(bundle_dir, geometry.LOCAL, config.cache_dir())
-    packed = indicator_view.pack_geometry(geo, "obec_code")
+    packed = packed_layer.pack_geometry(geo, "obec_code")
     assert len(packed) == 354
     poly = geo.loc[geo["obec_code"] == MASTOV, "geometry"].iloc[0]
     rings = packed[MASTOV][0]
     exterior = list(shapely.get_exterior_ring(poly if poly.geom_type == "Polygon"
                                               else poly.geoms[0]).coords)[:-1]
-    np.testing.assert_allclose(indicator_view.decode_ring(rings[0]), exterior, atol=1e-9)
+    np.testing.assert_allclose(packed_layer.decode_ring(rings[0]), exterior, atol=1e-9)
 
 
 def test_municipal_layer_of_ustecky_kraj_is_small(bundle, bundle_dir):
