@@ -149,31 +149,37 @@ def validate(root: Path) -> list[Problem]:
     return problems
 
 
+def _unknown_refs(tables: dict[str, pd.DataFrame], names: tuple[str, ...], column: str,
+                  target: str, label: str) -> list[Problem]:
+    """Rows of ``names`` whose ``column`` value does not exist in the same column of ``target``
+    (``label`` names the target in the message)."""
+    ref = tables.get(target)
+    if ref is None:
+        return []
+    allowed = set(ref[column])
+    problems = []
+    for name in names:
+        df = tables.get(name)
+        if df is None or column not in df.columns:
+            continue
+        df = df.reset_index(drop=True)
+        for i in _first_rows(~df[column].isin(allowed)):
+            problems.append(Problem(name, f"{column} {df[column][i]!r} is not in {label}",
+                                    _row(i, SPECS[name])))
+    return problems
+
+
 def _cross_checks(tables: dict[str, pd.DataFrame]) -> list[Problem]:
     """References between files: indicator ids in the catalogue, ORP codes in the boundaries."""
-    problems: list[Problem] = []
-    catalog = tables.get("indicators/indicators_catalog.csv")
-    orp = tables.get("boundaries/orp.geojson")
-    for name in ("indicators/indicators_orp.csv", "indicators/indicators_obec.csv",
-                 "indicators/indicators_obec_cz.csv.gz"):
-        df = tables.get(name)
-        if df is None or catalog is None or "indicator_id" not in df.columns:
-            continue
-        df = df.reset_index(drop=True)
-        unknown = ~df["indicator_id"].isin(set(catalog["indicator_id"]))
-        for i in _first_rows(unknown):
-            problems.append(Problem(name, f"indicator_id {df['indicator_id'][i]!r} is not in "
-                                          "indicators_catalog.csv", _row(i, SPECS[name])))
-    for name in ("indicators/indicators_orp.csv", "indicators/hsou_classification.csv"):
-        df = tables.get(name)
-        if df is None or orp is None or "orp_code" not in df.columns:
-            continue
-        df = df.reset_index(drop=True)
-        unknown = ~df["orp_code"].isin(set(orp["orp_code"]))
-        for i in _first_rows(unknown):
-            problems.append(Problem(name, f"orp_code {df['orp_code'][i]!r} is not in "
-                                          "boundaries/orp.geojson", _row(i, SPECS[name])))
-    return problems
+    return (
+        _unknown_refs(tables, ("indicators/indicators_orp.csv", "indicators/indicators_obec.csv",
+                               "indicators/indicators_obec_cz.csv.gz"),
+                      "indicator_id", "indicators/indicators_catalog.csv",
+                      "indicators_catalog.csv")
+        + _unknown_refs(tables, ("indicators/indicators_orp.csv",
+                                 "indicators/hsou_classification.csv"),
+                        "orp_code", "boundaries/orp.geojson", "boundaries/orp.geojson")
+    )
 
 
 def _fetch(source: str, dest: Path) -> list[Problem]:

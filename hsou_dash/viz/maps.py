@@ -138,24 +138,21 @@ def choropleth(geo: gpd.GeoDataFrame, rows: pd.DataFrame, *, key: str, tooltip: 
                                       sticky=True, localize=False),
         control=False,
     ).add_to(m)
-    if outline is not None and not outline.empty:
-        folium.GeoJson(
-            outline[["geometry"]].__geo_interface__, name="outline",
-            style_function=lambda f: {"fill": False, "color": palettes.HSOU_OUTLINE,
-                                      "weight": 2.5},
-            interactive=False, control=False,
-        ).add_to(m)
+    if outline is not None:
+        _lines(m, outline, "outline", palettes.HSOU_OUTLINE, 2.5)
     if selected is not None:
-        sel = geo[geo[key] == selected]
-        if not sel.empty:
-            folium.GeoJson(
-                sel[["geometry"]].__geo_interface__, name="selected",
-                style_function=lambda f: {"fill": False, "color": palettes.SELECTED,
-                                          "weight": 4},
-                interactive=False, control=False,
-            ).add_to(m)
+        _lines(m, geo[geo[key] == selected], "selected", palettes.SELECTED, 4)
     m.add_child(Overlay(legend.html(), attribution))
     return m
+
+
+def _lines(m: folium.Map, gdf: gpd.GeoDataFrame, name: str, color: str, weight: float) -> None:
+    """Borders only, no fill and no interaction (outlines and the selection)."""
+    if gdf.empty:
+        return
+    style = {"fill": False, "color": color, "weight": weight}
+    folium.GeoJson(gdf[["geometry"]].__geo_interface__, name=name,
+                   style_function=lambda f: style, interactive=False, control=False).add_to(m)
 
 
 def locator(geo: gpd.GeoDataFrame, key: str, focus: str, *, attribution: str,

@@ -22,6 +22,12 @@ def open_page(page: str, **params: str) -> AppTest:
     return at
 
 
+def param(at: AppTest, name: str) -> str | None:
+    """One URL parameter as the page wrote it (AppTest may hold it as a one-item list)."""
+    v = at.query_params.get(name)
+    return v[0] if isinstance(v, list) else v
+
+
 def texts(at: AppTest) -> str:
     """All markdown, captions, titles, alerts of a run, joined (for 'is it shown' checks)."""
     parts: list[str] = []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from tests.app.conftest import open_page, texts
+from tests.app.conftest import open_page, param, texts
 
 
 def _scatter(at) -> dict:
@@ -17,11 +17,6 @@ def _plotted(at) -> int:
     Plotly may ship x/y as typed binary arrays, so the points are counted by their hover data.
     """
     return sum(len(tr["customdata"]) for tr in _scatter(at)["data"][:2])
-
-
-def _param(at, name):
-    v = at.query_params.get(name)
-    return v[0] if isinstance(v, list) else v
 
 
 def test_default_view_ustecky_kraj_with_usti_as_focus():
@@ -53,7 +48,7 @@ def test_link_from_profile_opens_that_orp_in_its_kraj():
     assert at.selectbox(key="compare.region").value == "CZ080"
     assert at.multiselect(key="compare.orps").value[0] == "8111"
     assert at.dataframe[1].value["orp_name"].iloc[0] == "Karviná"
-    assert _param(at, "orp") == "8111"
+    assert param(at, "orp") == "8111"
 
 
 def test_changing_axis_indicator_changes_chart_and_url():
@@ -62,7 +57,7 @@ def test_changing_axis_indicator_changes_chart_and_url():
     at.selectbox(key="compare.y").set_value("ageing_index").run()
     assert not at.exception
     assert _scatter(at)["data"][1]["y"] != before
-    assert _param(at, "y") == "ageing_index" and _param(at, "yyear") == "2020"
+    assert param(at, "y") == "ageing_index" and param(at, "yyear") == "2020"
     assert "Index stáří (2020)" in _scatter(at)["layout"]["yaxis"]["title"]["text"]
 
 
@@ -75,7 +70,7 @@ def test_region_czechia_plots_all_orp_and_size_toggle():
     assert isinstance(sizes, list) and max(sizes) == 40  # Praha, the largest ORP
     at.toggle(key="compare.size").set_value(False).run()
     assert _scatter(at)["data"][0]["marker"]["size"] == 10
-    assert _param(at, "size") is None
+    assert param(at, "size") is None
 
 
 def test_comparison_set_from_url_and_widget():
@@ -85,7 +80,7 @@ def test_comparison_set_from_url_and_widget():
     at.multiselect(key="compare.orps").select("4202").run()
     assert not at.exception
     assert "4202" in at.dataframe[0].value.columns
-    assert _param(at, "orps") == "4213,8111,4202"
+    assert param(at, "orps") == "4213,8111,4202"
 
 
 def test_changing_focus_changes_similar_orp():

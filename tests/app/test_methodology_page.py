@@ -3,7 +3,7 @@ catalogue, URL state and bad parameters."""
 
 from __future__ import annotations
 
-from tests.app.conftest import open_page, texts
+from tests.app.conftest import open_page, param, texts
 
 ALL = ["dwellings_completed_per_1000", "total_increase_per_1000", "ageing_index",
        "unemployment_share"]
@@ -19,11 +19,6 @@ def _agreement(at) -> str:
 
 def _table(at):
     return at.dataframe[1].value  # [0] is the SRR indicator table
-
-
-def _param(at, name):
-    v = at.query_params.get(name)
-    return v[0] if isinstance(v, list) else v
 
 
 def test_default_recomputation_and_texts():
@@ -61,7 +56,7 @@ def test_changing_the_cutoff_updates_result_table_and_url():
     assert int(m["ORP ve výsledku přepočtu"]) < 62
     assert float(m["Podíl obyvatel Česka"].split()[0].replace(",", ".")) <= 10.0
     assert (_table(at)["in_computed"] == "ano").sum() == int(m["ORP ve výsledku přepočtu"])
-    assert _param(at, "cutoff") == "10"
+    assert param(at, "cutoff") == "10"
 
 
 def test_changing_the_indicator_set_updates_result_and_url():
@@ -70,7 +65,7 @@ def test_changing_the_indicator_set_updates_result_and_url():
     assert not at.exception
     assert _agreement(at) == "52 z 73"  # measured: the three other inputs re-find 52
     assert "nehodnoceno" not in set(_table(at)["in_computed"])  # Praha, Plzeň, Brno now scored
-    assert _param(at, "inputs") == "total_increase_per_1000,ageing_index,unemployment_share"
+    assert param(at, "inputs") == "total_increase_per_1000,ageing_index,unemployment_share"
 
 
 def test_rank_standardisation():
@@ -78,7 +73,7 @@ def test_rank_standardisation():
     at.radio(key="methodology.method").set_value("rank").run()
     assert not at.exception
     assert _agreement(at) == "54 z 73"
-    assert _param(at, "method") == "rank"
+    assert param(at, "method") == "rank"
 
 
 def test_url_state_is_read():
