@@ -84,3 +84,10 @@ def test_home_offers_the_conference_towns():
     links = {el.proto.label: el.proto.page for el in at.get("page_link")}
     for town in ("Dubí", "Mašťov", "Štětí"):
         assert any(label.startswith(town) for label in links), links
+
+
+def test_orp_profile_lists_support_that_applies_here():
+    at = open_page("orp", orp="4213")  # Teplice: HSOÚ, structurally affected kraj, ITI
+    assert "Podpora, která se týká tohoto místa" in [s.value for s in at.subheader]
+    names = " ".join(at.dataframe[2].value["name"])
+    assert "Spravedlivá transformace" in names and "hospodářsky a sociálně ohrožených" in names
