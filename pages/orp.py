@@ -20,7 +20,7 @@ state.show_notices(parsed.notices, fresh)
 codes = b.orp.sort_values("orp_name")["orp_code"].tolist()
 code = st.selectbox(t("orp.pick"), codes, key="orp.code", help=t("orp.pick_help"),
                     format_func=lambda c: widgets.orp_label(b, c, with_kraj=True))
-p = orp_view.build(b, code, tr(), lang())
+p = cache.orp_profile(str(b.root), code, lang())
 f = p.facts
 
 st.header(f"{f.orp_name}")
