@@ -31,13 +31,6 @@ def _on_click() -> None:
         st.session_state["map.orp"] = props["orp_code"]
 
 
-def _column(label: str, kind: str):
-    formats = {"rank": "%d", "count": "localized", "number": "localized"}
-    if kind in ("rank", "count", "number"):
-        return st.column_config.NumberColumn(label, format=formats.get(kind))
-    return st.column_config.TextColumn(label)
-
-
 header = st.container()  # filled once the level (ORP or municipalities) is known
 state.show_notices(parsed.notices, fresh)
 
@@ -54,7 +47,8 @@ with c3:
                      help=None if can_obec else t("obec_layer.level_help"))
 with header:
     st.title(t("map.title" if level == "orp" else "obec_layer.title"))
-    st.caption(t("map.intro" if level == "orp" else "obec_layer.intro"))
+    if not st.session_state.get("map.present"):
+        st.caption(t("map.intro" if level == "orp" else "obec_layer.intro"))
 values = layer.values(region) if level == "obec" else b.orp_values
 years = years_of(values, indicator)
 if not years:  # the kraj has no municipal values for it after all: stay with ORP this time
@@ -69,17 +63,19 @@ obce = indicator_view.region_obce(b, region) if region in layer.regions else Non
 state.keep_valid("map.obec", [None, *(obce["obec_code"] if obce is not None else [])], None)
 
 with st.expander(t("map.options")):
-    o1, o2, o3, o4 = st.columns(4)
+    o1, o2, o3, o4 = st.columns([2, 2, 2, 3])
     scheme = o1.selectbox(t("map.scheme"), list(SCHEMES), key="map.scheme",
                           format_func=lambda s: t(f"map.scheme_{s}"))
     k = o2.slider(t("map.classes"), MIN_K, MAX_K, key="map.k")
     tiles = o3.radio(t("basemap.label"), ["none", "light", "osm"], key="map.tiles",
                      format_func=lambda s: t(f"basemap.{s}"))
     show_hsou = o4.toggle(t("map.hsou_toggle"), key="map.hsou")
+    present = o4.toggle(t("map.present"), key="map.present", help=t("map.present_help"))
+height = 780 if present else 560  # presentation mode: a big map, tables below it
 
 outline = cache.hsou_outline(root, region) if show_hsou else None
 common = dict(region=region, indicator=indicator, year=year, scheme=scheme, k=k, tiles=tiles,
-              tr=tr(), lang=lang())
+              tr=tr(), lang=lang(), height=height)
 if level == "obec":
     view = indicator_view.build_obec(
         b, values, cache.kraj_obec_geometry(root, region), cache.region_geometry(root, region),
@@ -91,9 +87,9 @@ else:
     view = indicator_view.build(b, cache.region_geometry(root, region), outline,
                                 selected=st.session_state.get("map.orp"), **common)
 
-left, right = st.columns([3, 2], gap="medium")
+left, right = (st.container(), st.container()) if present else st.columns([3, 2], gap="medium")
 with left:
-    st_folium(view.map, key="map.click", height=560, use_container_width=True,
+    st_folium(view.map, key="map.click", height=height, use_container_width=True,
               returned_objects=["last_active_drawing"], on_change=_on_click)
     st.caption(view.source)
     widgets.attribution()
@@ -123,7 +119,7 @@ with right:
     with tab_table:
         st.dataframe(view.table[list(view.columns)], hide_index=True, height=420,
                      width="stretch",
-                     column_config={c: _column(*spec) for c, spec in view.columns.items()})
+                     column_config={c: widgets.column(*spec) for c, spec in view.columns.items()})
         st.caption(t("common.rank_note"))
         if view.unreliable:
             st.caption(t("obec_layer.unreliable_note", n=view.unreliable,
@@ -141,4 +137,5 @@ state.write("map", {"region": region, "indicator": indicator, "year": year,
                     "orp": st.session_state.get("map.orp"), "scheme": scheme, "k": k,
                     "tiles": tiles, "hsou": None if show_hsou else 0,
                     "level": None if level == "orp" else level,
-                    "obec": st.session_state.get("map.obec") if level == "obec" else None})
+                    "obec": st.session_state.get("map.obec") if level == "obec" else None,
+                    "present": 1 if present else None})

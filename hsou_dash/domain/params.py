@@ -172,5 +172,6 @@ def parse_map_params(params: dict[str, str], kraje: pd.DataFrame, orp: pd.DataFr
         k=parse_int("k", params.get("k"), MIN_K, MAX_K, DEFAULT_K, out),
         tiles=parse_choice("tiles", params.get("tiles"), ["none", "light", "osm"], "none", out),
         hsou=params.get("hsou", "1") != "0",
+        present=params.get("present") == "1",
     )
     return out

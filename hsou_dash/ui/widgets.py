@@ -103,3 +103,11 @@ def link_params(**params: object) -> dict[str, str]:
 
 def page_link(page: str, label: str, **params: object) -> None:
     st.page_link(PAGES[page], label=label, query_params=link_params(**params))
+
+
+def column(label: str, kind: str):
+    """Column config for a table column of ``kind`` rank / count / number / text."""
+    formats = {"rank": "%d", "count": "localized", "number": "localized"}
+    if kind in formats:
+        return st.column_config.NumberColumn(label, format=formats[kind])
+    return st.column_config.TextColumn(label)

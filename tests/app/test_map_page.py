@@ -112,3 +112,13 @@ def test_indicator_without_municipal_values_falls_back_to_orp():
     notices = " ".join(i.value for i in at.info)
     assert "distraint_share_mz2024" in notices and "999999" in notices
     assert at.radio(key="map.level").value == "orp"
+
+
+def test_presentation_mode_from_the_url_and_back():
+    at = open_page("map", present="1")
+    assert not at.exception
+    assert at.toggle(key="map.present").value is True
+    assert not at.caption or "Kliknutím" not in " ".join(c.value for c in at.caption)
+    at.toggle(key="map.present").set_value(False).run()
+    assert "present" not in at.query_params
+    assert any("Kliknutím" in c.value for c in at.caption)  # the intro is back
