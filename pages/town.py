@@ -5,7 +5,7 @@ from streamlit_folium import st_folium
 
 from hsou_dash.config import DEFAULT_REGION
 from hsou_dash.domain import towns
-from hsou_dash.domain.catalogue import indicator_name
+from hsou_dash.domain.catalogue import aggregation_kind, indicator_name
 from hsou_dash.domain.params import Parsed, parse_obec
 from hsou_dash.ui import cache, state, widgets
 from hsou_dash.ui.support_section import render_support_section
@@ -108,7 +108,7 @@ with left:
                                  format_func=lambda i: indicator_name(b.catalog, i, lang()))
         st.plotly_chart(town_view.trend(b, m, values, indicator, tr(), lang()),
                         width="stretch", key="town.trend_chart")
-        if towns.base_of(indicator)[1] is None:
+        if aggregation_kind(indicator) == "count":
             st.caption(t("town.trend_counts_note"))
         if indicator == "population":
             st.caption(t("town.population_break"))

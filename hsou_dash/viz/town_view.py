@@ -136,25 +136,39 @@ def build(b: Bundle, m: towns.Membership, values: pd.DataFrame, prof: pd.DataFra
 
 def trend(b: Bundle, m: towns.Membership, values: pd.DataFrame, indicator_id: str,
           tr: Translator, lang: str) -> go.Figure:
-    """The town's yearly values; rates and means also with its ORP and kraj, recomputed
-    from ORP counts (a count of a town beside an ORP count would only flatten the line)."""
+    """The town's yearly values with its ORP and kraj (recomputed from ORP counts).
+
+    Rates and means share one axis. Counts do not (a town of 500 beside an ORP of 50,000 is a
+    flat line), so for counts all three lines become an index, first year = 100: the shapes
+    compare, and the counts themselves stay in the table.
+    """
     own = series(values, "obec_code", m.obec_code, indicator_id)
-    lines = {m.obec_name: own}
-    if aggregation_kind(indicator_id) in ("ratio", "weighted"):
-        lv = towns.levels(m, b.orp, b.orp_values, b.obce, values)
-        years = own.index.tolist()
-        lines[f"{tr('common.orp')} {m.orp_name}"] = aggregate_series(lv.orp, indicator_id, years)
-        lines[m.kraj_name] = aggregate_series(lv.kraj, indicator_id, years)
+    lv = towns.levels(m, b.orp, b.orp_values, b.obce, values)
+    years = own.index.tolist()
+    lines = {m.obec_name: own,
+             f"{tr('common.orp')} {m.orp_name}": aggregate_series(lv.orp, indicator_id, years),
+             m.kraj_name: aggregate_series(lv.kraj, indicator_id, years)}
     rows = values[(values["obec_code"] == m.obec_code) & (values["indicator_id"] == indicator_id)]
     units = rows["unit"].dropna()
-    unit = str(units.iloc[-1]) if len(units) else _unit(b, indicator_id)
+    unit = format.unit_label(str(units.iloc[-1]) if len(units) else _unit(b, indicator_id),
+                             lang)
+    if aggregation_kind(indicator_id) == "count":
+        lines = {k: index_series(v) for k, v in lines.items()}
+        unit = tr("town.index_unit")
     return charts.trend(
         {k: v for k, v in lines.items() if not v.empty},
-        title=indicator_name(b.catalog, indicator_id, lang),
-        unit=format.unit_label(unit, lang) or unit,
+        title=indicator_name(b.catalog, indicator_id, lang), unit=unit,
         source=format.source_line(tr, b.catalog.at[indicator_id, "source"], rows["ref_date"]),
         highlight=m.obec_name,
     )
+
+
+def index_series(s: pd.Series) -> pd.Series:
+    """Values as an index of the first year (= 100); empty when the base is 0 or missing."""
+    s = s.dropna().sort_index()
+    if s.empty or s.iloc[0] == 0:
+        return s.iloc[0:0]
+    return 100.0 * s / s.iloc[0]
 
 
 def locator(b: Bundle, m: towns.Membership, obce_geo: gpd.GeoDataFrame | None,

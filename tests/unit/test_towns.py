@@ -244,3 +244,16 @@ def test_locator_marks_the_town_and_falls_back_to_its_orp(bundle, bundle_dir):
     # without municipal polygons: the ORP within its kraj, still attributed
     fallback = town_view.locator(bundle, m, None, orp, translator("cs")).get_root().render()
     assert "4204" in fallback and "\\u010c\\u00daZK" in fallback
+
+
+def test_count_trends_compare_as_an_index(bundle):
+    """Persons in distraint: town, ORP and kraj lines all start at 100 (first year)."""
+    from hsou_dash.text import translator
+    from hsou_dash.viz import town_view
+
+    m = towns.membership(bundle.obce, bundle.orp, "563218")  # Mašťov
+    fig = town_view.trend(bundle, m, bundle.obec_values, "persons_in_distraint",
+                          translator("cs"), "cs")
+    assert len(fig.data) == 3
+    assert all(trace.y[0] == pytest.approx(100.0) for trace in fig.data)
+    assert town_view.index_series(pd.Series({2016: 0.0, 2017: 5.0})).empty  # no base, no index
