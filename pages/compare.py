@@ -75,7 +75,7 @@ st.subheader(t("compare.table_header"))
 chosen = st.multiselect(t("compare.table_pick"), codes, key="compare.orps",
                         max_selections=cv.MAX_COMPARED, format_func=orp_name)
 if chosen:
-    cmp = cv.comparison_view(b, chosen, tr(), lang())
+    cmp = cache.comparison(str(b.root), tuple(chosen), lang())
     st.caption(t("compare.table_intro"))
     st.dataframe(cmp.table, hide_index=True, width="stretch", height=480, column_config={
         "indicator": t("compare.col_indicator"),

@@ -24,7 +24,7 @@ state.show_notices(parsed.notices, fresh)
 
 # --- what SRR ČR 2021+ says ----------------------------------------------------------------
 st.header(t("methodology.srr_header"))
-official = hsou.recompute(b.orp_values, b.catalog, b.orp, [])
+official = cache.recomputation(root, (), hsou.DEFAULT_STANDARDISATION, hsou.DEFAULT_CUTOFF)
 st.markdown(t("methodology.srr_text", share=format.number(official.official_share, 1, lang())))
 st.caption(t("methodology.srr_source"))
 st.markdown(f"**{t('methodology.srr_table')}**")
@@ -52,7 +52,7 @@ cutoff = c3.slider(t("methodology.cutoff"), hsou.MIN_CUTOFF, hsou.MAX_CUTOFF,
                    key="methodology.cutoff", help=t("methodology.cutoff_help"), format="%d %%")
 st.markdown(t("methodology.rules", year=hsou.INPUT_YEAR, pop_year=hsou.POPULATION_YEAR))
 
-rc = hsou.recompute(b.orp_values, b.catalog, b.orp, inputs, method, cutoff)
+rc = cache.recomputation(root, tuple(inputs), method, cutoff)
 view = hv.recompute_view(b, cache.region_geometry(root, NATIONAL_CODE), rc, tr(), lang())
 if not inputs:
     st.info(t("methodology.no_inputs"), icon=":material/info:")
@@ -105,7 +105,7 @@ with right:
 # --- indicator catalogue -------------------------------------------------------------------
 st.header(t("methodology.catalogue_header"))
 st.caption(t("methodology.catalogue_intro"))
-catalogue = hv.catalogue_table(b, tr(), lang())
+catalogue = cache.indicator_catalogue(root, lang())
 st.dataframe(catalogue, hide_index=True, width="stretch", height=520, column_config={
     "indicator_id": t("methodology.col_id"),
     "source_url": st.column_config.TextColumn(t("methodology.col_source_url")),

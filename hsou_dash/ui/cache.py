@@ -13,13 +13,13 @@ from hsou_dash import config
 from hsou_dash.assets import ensure_leaflet
 from hsou_dash.data import geometry, loaders
 from hsou_dash.data.loaders import Bundle
-from hsou_dash.domain import profile, support, towns
+from hsou_dash.domain import hsou, profile, support, towns
 from hsou_dash.domain.classify import classify
 from hsou_dash.domain.compare import values_for
 from hsou_dash.domain.params import ObecLayer
 from hsou_dash.domain.towns import featured, search_index
 from hsou_dash.text import translator
-from hsou_dash.viz import orp_view
+from hsou_dash.viz import compare_view, hsou_view, orp_view
 from hsou_dash.viz.packed_layer import pack_geometry
 
 
@@ -217,3 +217,31 @@ def locator_geometry(root: str, kraj: str) -> gpd.GeoDataFrame | None:
 def orp_profile(root: str, code: str, lang: str) -> orp_view.OrpProfile:
     """The ORP fact sheet (~0.15 s of aggregation), built once per ORP and language."""
     return orp_view.build(bundle(root), code, translator(lang), lang)
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def comparison(root: str, codes: tuple[str, ...], lang: str) -> compare_view.ComparisonView:
+    """Up to five ORP across every indicator (~0.15 s of filtering and percentiles)."""
+    return compare_view.comparison_view(bundle(root), list(codes), translator(lang), lang)
+
+
+@st.cache_resource(show_spinner=False, max_entries=512)
+def recomputation(root: str, inputs: tuple[str, ...], method: str,
+                  cutoff: float) -> hsou.Recomputation:
+    """The HSOÚ re-computation for one choice of inputs, method and cut-off (~40 ms)."""
+    b = bundle(root)
+    return hsou.recompute(b.orp_values, b.catalog, b.orp, list(inputs), method, cutoff)
+
+
+@st.cache_resource(show_spinner=False)
+def indicator_catalogue(root: str, lang: str) -> pd.DataFrame:
+    """The full indicator catalogue as shown on /methodology (static per language)."""
+    return hsou_view.catalogue_table(bundle(root), translator(lang), lang)
+
+
+@st.cache_resource(show_spinner=False)
+def orp_labels(root: str, with_kraj: bool) -> dict[str, str]:
+    """ORP code → "name" or "name (kraj)": pickers format 206 options on every rerun."""
+    orp = bundle(root).orp
+    names = orp["orp_name"] + (" (" + orp["kraj_name"] + ")" if with_kraj else "")
+    return dict(zip(orp["orp_code"], names, strict=True))

@@ -85,8 +85,7 @@ def indicator_select(b: Bundle, key: str, options: list[str]) -> str:
 def orp_label(b: Bundle, code: str | None, with_kraj: bool = False) -> str:
     if code is None:
         return t("common.none")
-    row = b.orp.loc[b.orp["orp_code"] == code].iloc[0]
-    return f"{row.orp_name} ({row.kraj_name})" if with_kraj else str(row.orp_name)
+    return cache.orp_labels(str(b.root), with_kraj)[code]
 
 
 def attribution() -> None:
