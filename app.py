@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+from hsou_dash.data.loaders import DATA_ERRORS
 from hsou_dash.ui.text import init_lang, language_switch, t
-from hsou_dash.ui.widgets import PAGES
+from hsou_dash.ui.widgets import PAGES, bundle_problem
 
 st.set_page_config(page_title="HSOÚ dashboard", layout="wide",
                    initial_sidebar_state="collapsed")
@@ -31,7 +32,10 @@ nav = st.navigation(
     },
     position="top",
 )
-nav.run()
+try:
+    nav.run()
+except DATA_ERRORS as exc:  # a data file vanished or broke mid-page: the bundle message, no
+    bundle_problem(exc)     # traceback (Streamlit's stop/rerun are BaseExceptions: they pass)
 
 st.divider()
 st.caption(t("app.footer"))

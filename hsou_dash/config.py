@@ -17,14 +17,54 @@ ENV_DATA_DIR = "HSOU_DATA_DIR"
 ENV_CACHE_DIR = "HSOU_CACHE_DIR"
 
 
+#: Limits of an install from an http(s) source (see ``hsou_dash.data.bundle.FetchLimits``).
+ENV_FETCH_DEADLINE = "HSOU_FETCH_DEADLINE"
+ENV_FETCH_MIN_RATE = "HSOU_FETCH_MIN_RATE"
+ENV_FETCH_GRACE = "HSOU_FETCH_GRACE"
+ENV_FETCH_TIMEOUT = "HSOU_FETCH_TIMEOUT"
+#: How long an install waits for another one on the same data directory to finish.
+ENV_INSTALL_LOCK_TIMEOUT = "HSOU_INSTALL_LOCK_TIMEOUT"
+
+
+def data_target() -> Path:
+    """Where ``data install`` puts the bundle: the path itself, its last symlink not followed.
+
+    An install makes this path a symlink to ``<name>.versions/<content hash>/`` and swaps it
+    atomically, so it must not be resolved before installing.
+    """
+    return Path(os.environ.get(ENV_DATA_DIR, REPO_ROOT / "data" / "bundle")).absolute()
+
+
 def data_dir() -> Path:
-    """Directory of the installed data bundle."""
-    return Path(os.environ.get(ENV_DATA_DIR, REPO_ROOT / "data" / "bundle")).resolve()
+    """Directory of the installed data bundle, symlinks resolved.
+
+    Resolving gives the versioned folder of the current install, so everything keyed on this
+    path (the app's caches) changes at once when a new bundle is installed.
+    """
+    return data_target().resolve()
 
 
 def cache_dir() -> Path:
     """Directory for generated caches; safe to delete at any time."""
     return Path(os.environ.get(ENV_CACHE_DIR, REPO_ROOT / "data" / "cache")).resolve()
+
+
+def env_number(name: str, default: float) -> float:
+    """A non-negative number from the environment (``default`` when unset or blank).
+
+    Raises ``ValueError`` naming the variable, so a typo in a deployment is reported as such
+    instead of silently falling back to the default.
+    """
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ValueError(f"{name}={raw!r} is not a number") from None
+    if not value >= 0 or value == float("inf"):
+        raise ValueError(f"{name}={raw!r} must be a finite number ≥ 0")
+    return value
 
 
 def static_dir() -> Path:

@@ -1,9 +1,19 @@
-"""Process-wide caches of the bundle and display geometry, keyed by simple arguments."""
+"""Process-wide caches of the bundle and display geometry, keyed by simple arguments.
+
+Every cached function takes ``root``, the bundle folder with symlinks resolved
+(``config.data_dir()``). An install swaps the data directory's symlink to a new version
+folder, so the next page run gets a new ``root``: the new bundle takes effect everywhere at
+once, without a restart, and no page mixes two versions (pages pass ``b.root`` of the bundle
+they started with to every call). The previous version's entries are then dropped.
+"""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import pandas as pd
@@ -22,8 +32,41 @@ from hsou_dash.text import translator
 from hsou_dash.viz import compare_view, hsou_view, orp_view
 from hsou_dash.viz.packed_layer import pack_geometry
 
+#: Every cached function of this module, so that a new bundle version can drop them all.
+_CACHES: list[Any] = []
 
-@st.cache_resource(show_spinner=False)
+
+def _cached(**options: Any) -> Callable[[Callable[..., Any]], Any]:
+    """``st.cache_resource`` that registers the function in :data:`_CACHES`."""
+    def wrap(fn: Callable[..., Any]) -> Any:
+        cached = st.cache_resource(show_spinner=False, **options)(fn)
+        _CACHES.append(cached)
+        return cached
+    return wrap
+
+
+_seen_root: str | None = None
+_seen_lock = threading.Lock()
+
+
+def _follow_version(root: str) -> None:
+    """Drop every cached entry when the data directory now points to another version of the
+    same install (a sibling in ``<target>.versions/``): the old ones would only hold memory.
+
+    Switching between unrelated data directories (tests do) keeps the caches of both.
+    """
+    global _seen_root
+    with _seen_lock:
+        previous, _seen_root = _seen_root, root
+    if previous is None or previous == root:
+        return
+    old, new = Path(previous), Path(root)
+    if old.parent == new.parent and new.parent.name.endswith(".versions"):
+        for cached in _CACHES:
+            cached.clear()
+
+
+@_cached()
 def bundle(root: str) -> Bundle:
     """The loaded bundle; shared by every session (read-only by convention)."""
     ensure_leaflet()
@@ -31,20 +74,23 @@ def bundle(root: str) -> Bundle:
 
 
 def get_bundle() -> Bundle:
-    return bundle(str(config.data_dir()))
+    """The bundle the data directory points to now (resolved on every page run)."""
+    root = str(config.data_dir())
+    _follow_version(root)
+    return bundle(root)
 
 
-@st.cache_resource(show_spinner=False)
+@_cached()
 def orp_geometry(root: str, level: str) -> gpd.GeoDataFrame:
     return loaders.orp_display_geometry(Path(root), geometry.LEVELS[level], config.cache_dir())
 
 
-@st.cache_resource(show_spinner=False)
+@_cached()
 def obec_geometry(root: str, level: str = "local") -> gpd.GeoDataFrame:
     return loaders.obec_display_geometry(Path(root), geometry.LEVELS[level], config.cache_dir())
 
 
-@st.cache_resource(show_spinner=False)
+@_cached()
 def region_geometry(root: str, region: str) -> gpd.GeoDataFrame:
     """ORP display polygons of one region (kraj code or CZ), at the level that region needs."""
     level = "national" if region == config.NATIONAL_CODE else "regional"
@@ -54,24 +100,24 @@ def region_geometry(root: str, region: str) -> gpd.GeoDataFrame:
     return geo.reset_index(drop=True)
 
 
-@st.cache_resource(show_spinner=False)
+@_cached()
 def hsou_outline(root: str, region: str) -> gpd.GeoDataFrame:
     """The HSOÚ area of a region dissolved to one outline (drawn over the choropleth)."""
     geo = region_geometry(root, region)
-    codes = set(get_bundle().orp.query("is_hsou")["orp_code"])
+    codes = set(bundle(root).orp.query("is_hsou")["orp_code"])  # this version's, not the newest
     part = geo[geo["orp_code"].isin(codes)]
     if part.empty:
         return part
     return gpd.GeoDataFrame(geometry=[part.union_all()], crs=part.crs)
 
 
-@st.cache_resource(show_spinner=False)
+@_cached()
 def obec_values_cz(root: str):
     """Indicator values of every obec in Czechia (loaded on first use, ~0.5 s, then shared)."""
     return loaders.load_obec_values_cz(Path(root))
 
 
-@st.cache_resource(show_spinner=False)
+@_cached()
 def document(root: str, name: str) -> str | None:
     """A bundle document (see ``loaders.DOCUMENTS``), read once per process."""
     return loaders.load_document(Path(root), name)
@@ -81,7 +127,7 @@ def document(root: str, name: str) -> str | None:
 
 
 
-@st.cache_resource(show_spinner=False)
+@_cached()
 def featured_towns(root: str) -> pd.DataFrame:
     """Towns presented at the 2024 HSOÚ conference: ``obec_code, obec_name, orp_code,
     orp_name`` (for the town page and the home page)."""
@@ -89,13 +135,13 @@ def featured_towns(root: str) -> pd.DataFrame:
     return featured(loaders.load_towns(Path(root)), bundle(root).obce)
 
 
-@st.cache_resource(show_spinner=False)
+@_cached()
 def obec_search_index(root: str) -> pd.DataFrame:
 
     return search_index(bundle(root).obce)
 
 
-@st.cache_resource(show_spinner=False)
+@_cached()
 def obec_regions(root: str) -> frozenset[str]:
     """Kraje the municipal layer can draw: Ústecký always, the others when the optional
     national polygons are installed; not Praha, which is a single municipality."""
@@ -107,7 +153,7 @@ def obec_regions(root: str) -> frozenset[str]:
     return frozenset(kraje)
 
 
-@st.cache_resource(show_spinner=False)
+@_cached()
 def kraj_obec_values(root: str, kraj: str) -> pd.DataFrame:
     """Obec values of one kraj; the national table is read only for kraje other than ÚK."""
     b = bundle(root)
@@ -118,12 +164,12 @@ def kraj_obec_values(root: str, kraj: str) -> pd.DataFrame:
     return values[values["obec_code"].isin(codes)].reset_index(drop=True)
 
 
-@st.cache_resource(show_spinner=False)
+@_cached()
 def obec_cz_geometry(root: str) -> gpd.GeoDataFrame | None:
     return loaders.obec_cz_display_geometry(Path(root), geometry.LOCAL, config.cache_dir())
 
 
-@st.cache_resource(show_spinner=False)
+@_cached()
 def kraj_obec_geometry(root: str, kraj: str) -> gpd.GeoDataFrame | None:
     """Display polygons of the obce of one kraj (``None``: not in this bundle)."""
     if kraj == loaders.DETAILED_KRAJ:
@@ -135,7 +181,7 @@ def kraj_obec_geometry(root: str, kraj: str) -> gpd.GeoDataFrame | None:
     return geo[geo["kraj_code"] == kraj].reset_index(drop=True)
 
 
-@st.cache_resource(show_spinner=False)
+@_cached()
 def packed_obce(root: str, kraj: str) -> dict[str, list[list[str]]]:
     """Encoded municipal polygons of one kraj (see ``packed_layer.pack_geometry``)."""
 
@@ -150,7 +196,7 @@ def obec_layer(root: str):
                      lambda kraj: kraj_obec_values(root, kraj), obec_indicator_ids(root))
 
 
-@st.cache_resource(show_spinner=False)
+@_cached()
 def obec_indicator_ids(root: str) -> frozenset[str]:
     """Indicators with municipal values (read from the detailed Ústecký file, which has the
     same indicator set as the national one)."""
@@ -158,7 +204,7 @@ def obec_indicator_ids(root: str) -> frozenset[str]:
     return frozenset(values.loc[values["value"].notna(), "indicator_id"])
 
 
-@st.cache_resource(show_spinner=False, max_entries=512)
+@_cached(max_entries=512)
 def obec_classification(root: str, kraj: str, indicator: str, year: int, scheme: str, k: int):
     """Map classes of one kraj's obce (Fisher–Jenks on 354+ values takes ~0.15 s: cached)."""
     codes = bundle(root).obce.loc[lambda o: o["kraj_code"] == kraj, "obec_code"]
@@ -166,12 +212,12 @@ def obec_classification(root: str, kraj: str, indicator: str, year: int, scheme:
     return classify(vals.reindex(codes.tolist()), scheme, k)
 
 
-@st.cache_resource(show_spinner=False)
+@_cached()
 def obec_areas(root: str, kraj: str) -> pd.DataFrame:
     return loaders.load_obec_areas(Path(root), kraj)
 
 
-@st.cache_resource(show_spinner=False, max_entries=512)
+@_cached(max_entries=512)
 def town_profile(root: str, obec_code: str) -> pd.DataFrame:
     """Fact-sheet rows of one municipality against its ORP, kraj and Czechia (~0.2 s)."""
     b = bundle(root)
@@ -183,20 +229,20 @@ def town_profile(root: str, obec_code: str) -> pd.DataFrame:
     return profile.profile(values, "obec_code", obec_code, lv.compare, lv.rank_within)
 
 
-@st.cache_resource(show_spinner=False)
+@_cached()
 def support_tables(root: str) -> loaders.SupportTables:
     """Support catalogue and funding files, read once per process."""
     return loaders.load_support(Path(root))
 
 
-@st.cache_resource(show_spinner=False)
+@_cached()
 def support_instruments(root: str, today: str):
     """The parsed catalogue (periods, categories) as of ``today`` (ISO date: status changes
     with the date, so the day is part of the cache key)."""
     return support.instruments_table(support_tables(root).instruments, date.fromisoformat(today))
 
 
-@st.cache_resource(show_spinner=False)
+@_cached()
 def support_coverage(root: str) -> dict:
     """Coverage (ORP and obce) of every instrument in the catalogue, computed once."""
 
@@ -213,19 +259,19 @@ def locator_geometry(root: str, kraj: str) -> gpd.GeoDataFrame | None:
     return national if national is not None else kraj_obec_geometry(root, kraj)
 
 
-@st.cache_resource(show_spinner=False, max_entries=512)
+@_cached(max_entries=512)
 def orp_profile(root: str, code: str, lang: str) -> orp_view.OrpProfile:
     """The ORP fact sheet (~0.15 s of aggregation), built once per ORP and language."""
     return orp_view.build(bundle(root), code, translator(lang), lang)
 
 
-@st.cache_resource(show_spinner=False, max_entries=256)
+@_cached(max_entries=256)
 def comparison(root: str, codes: tuple[str, ...], lang: str) -> compare_view.ComparisonView:
     """Up to five ORP across every indicator (~0.15 s of filtering and percentiles)."""
     return compare_view.comparison_view(bundle(root), list(codes), translator(lang), lang)
 
 
-@st.cache_resource(show_spinner=False, max_entries=512)
+@_cached(max_entries=512)
 def recomputation(root: str, inputs: tuple[str, ...], method: str,
                   cutoff: float) -> hsou.Recomputation:
     """The HSOÚ re-computation for one choice of inputs, method and cut-off (~40 ms)."""
@@ -233,13 +279,13 @@ def recomputation(root: str, inputs: tuple[str, ...], method: str,
     return hsou.recompute(b.orp_values, b.catalog, b.orp, list(inputs), method, cutoff)
 
 
-@st.cache_resource(show_spinner=False)
+@_cached()
 def indicator_catalogue(root: str, lang: str) -> pd.DataFrame:
     """The full indicator catalogue as shown on /methodology (static per language)."""
     return hsou_view.catalogue_table(bundle(root), translator(lang), lang)
 
 
-@st.cache_resource(show_spinner=False)
+@_cached()
 def orp_labels(root: str, with_kraj: bool) -> dict[str, str]:
     """ORP code → "name" or "name (kraj)": pickers format 206 options on every rerun."""
     orp = bundle(root).orp

@@ -6,8 +6,8 @@ import pandas as pd
 import streamlit as st
 
 from hsou_dash.config import NATIONAL_CODE
-from hsou_dash.data.bundle import BundleError
-from hsou_dash.data.loaders import Bundle
+from hsou_dash.data.bundle import BundleError, describe_error, redact_paths
+from hsou_dash.data.loaders import DATA_ERRORS, Bundle
 from hsou_dash.domain.catalogue import grouped_indicators, indicator_name
 from hsou_dash.text import DEFAULT_LANG
 from hsou_dash.ui import cache
@@ -47,12 +47,23 @@ def bundle_or_stop() -> Bundle:
     leave_legacy_multipage_mode()
     try:
         return cache.get_bundle()
-    except BundleError as exc:
-        st.error(t("app.bundle_missing"))
-        with st.expander(t("app.bundle_problems")):
-            st.code("\n".join(str(p) for p in exc.problems[:50]))
+    except DATA_ERRORS as exc:
+        bundle_problem(exc)
         st.stop()
         raise  # unreachable; st.stop raises
+
+
+def bundle_problem(exc: BaseException) -> None:
+    """The bundle message for a data file that is missing, unreadable or broken.
+
+    The details name files relative to the bundle: server paths and tracebacks stay in the
+    server log, not on a public page.
+    """
+    st.error(t("app.bundle_missing"))
+    lines = ([str(p) for p in exc.problems[:50]] if isinstance(exc, BundleError)
+             else [describe_error(exc)])
+    with st.expander(t("app.bundle_problems")):
+        st.code("\n".join(redact_paths(line) for line in lines))
 
 
 def region_name(b: Bundle, code: str) -> str:

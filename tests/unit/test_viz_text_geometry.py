@@ -107,5 +107,5 @@ def test_coverage_simplification_keeps_neighbours_touching(bundle_dir, tmp_path)
     # a coverage: the parts overlap only along shared edges (well under 0.1 % of the area)
     overlap = metric.geometry.area.sum() - metric.union_all().area
     assert overlap / metric.geometry.area.sum() < 1e-3
-    # and it is cached: a second call reads the parquet file
-    assert list((tmp_path / "geometry").glob("orp-national-*.parquet"))
+    # and it is cached, per bundle version: a second call reads the parquet file
+    assert list(tmp_path.glob("versions/*/geometry/orp-national-*.parquet"))
