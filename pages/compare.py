@@ -6,7 +6,7 @@ from streamlit_folium import st_folium
 from hsou_dash.config import NATIONAL_CODE
 from hsou_dash.domain.catalogue import indicator_name, years_of
 from hsou_dash.ui import cache, state, widgets
-from hsou_dash.ui.text import lang, t, tr
+from hsou_dash.ui.text import lang, t, t_plain, tr
 from hsou_dash.viz import compare_view as cv
 
 b = widgets.bundle_or_stop()
@@ -67,7 +67,7 @@ if not in_region:
 for key in sc.caveats:
     st.warning(t(key), icon=":material/warning:")
 st.download_button(t("common.download_csv"), sc.csv, mime="text/csv", key="compare.dl_scatter",
-                   file_name=t("compare.scatter_download", x=x, y=y, region=region),
+                   file_name=t_plain("compare.scatter_download", x=x, y=y, region=region),
                    on_click="ignore")
 
 # --- side by side --------------------------------------------------------------------------
@@ -88,7 +88,7 @@ if chosen:
     for key in cmp.caveats:
         st.warning(t(key), icon=":material/warning:")
     st.download_button(t("common.download_csv"), cmp.csv, mime="text/csv", on_click="ignore",
-                       file_name=t("compare.table_download"), key="compare.dl_table")
+                       file_name=t_plain("compare.table_download"), key="compare.dl_table")
 else:
     st.info(t("compare.table_empty"), icon=":material/info:")
 

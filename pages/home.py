@@ -7,6 +7,7 @@ from hsou_dash.domain.catalogue import indicator_name
 from hsou_dash.domain.caveats import caveats
 from hsou_dash.domain.headline import headline
 from hsou_dash.domain.params import Parsed, parse_region
+from hsou_dash.escape import md
 from hsou_dash.ui import cache, state, widgets
 from hsou_dash.ui.text import lang, t, tr
 from hsou_dash.viz import format, home_view
@@ -26,14 +27,16 @@ no_data = t("common.no_data")
 cols = st.columns(2 + len(h.figures))
 cols[0].metric(t("home.n_orp"), h.n_orp, border=True)
 cols[0].caption(t("home.n_hsou") + f": **{h.n_hsou}**")
-cols[1].metric(t("home.pop_hsou"), format.value(h.population_hsou, "persons", lang(), no_data),
+cols[1].metric(t("home.pop_hsou"),
+               md(format.value(h.population_hsou, "persons", lang(), no_data)),
                border=True, help=t("home.pop_hsou_help", year=h.population_year))
 cols[1].caption(t("home.share_of", share=format.number(h.hsou_population_share, 1, lang())))
 for col, fig in zip(cols[2:], h.figures, strict=True):
-    col.metric(f"{indicator_name(b.catalog, fig.indicator_id, lang())} ({fig.year})",
-               format.value(fig.region, fig.unit, lang(), no_data), border=True,
-               help=format.source_line(tr(), b.catalog.at[fig.indicator_id, "source"],
-                                       [fig.ref_date]))
+    # metric label, value and help all render Markdown; names, units and sources are data
+    col.metric(md(f"{indicator_name(b.catalog, fig.indicator_id, lang())} ({fig.year})"),
+               md(format.value(fig.region, fig.unit, lang(), no_data)), border=True,
+               help=md(format.source_line(tr(), b.catalog.at[fig.indicator_id, "source"],
+                                          [fig.ref_date])))
     col.caption(t("home.vs_cz", value=format.value(fig.czechia, fig.unit, lang(), no_data)))
     for key in caveats(fig.indicator_id, fig.year):
         col.caption(f":orange[{t(key)}]")
@@ -57,7 +60,8 @@ with right:
     st.subheader(t("home.towns_title"))
     st.caption(t("home.towns_intro"))
     for town in cache.featured_towns(str(b.root)).itertuples():
-        widgets.page_link("town", f"{town.obec_name} (ORP {town.orp_name})", obec=town.obec_code)
+        widgets.page_link("town", t("town.featured_link", name=town.obec_name,
+                                    orp=town.orp_name), obec=town.obec_code)
 
 st.subheader(t("home.vintage"))
 st.caption(t("home.vintage_intro"))

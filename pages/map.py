@@ -8,8 +8,9 @@ from hsou_dash.domain.caveats import caveats
 from hsou_dash.domain.classify import MAX_K, MIN_K, SCHEMES
 from hsou_dash.domain.params import obec_indicators, parse_map_params
 from hsou_dash.domain.towns import SMALL_DENOMINATOR, fold
+from hsou_dash.escape import md
 from hsou_dash.ui import cache, state, widgets
-from hsou_dash.ui.text import lang, t, tr
+from hsou_dash.ui.text import lang, t, t_plain, tr
 from hsou_dash.viz import indicator_view
 
 b = widgets.bundle_or_stop()
@@ -91,7 +92,7 @@ left, right = (st.container(), st.container()) if present else st.columns([3, 2]
 with left:
     st_folium(view.map, key="map.click", height=height, use_container_width=True,
               returned_objects=["last_active_drawing"], on_change=_on_click)
-    st.caption(view.source)
+    st.caption(md(view.source))
     widgets.attribution()
     if view.missing:
         st.caption(t("map.missing" if level == "orp" else "obec_layer.missing", n=view.missing))
@@ -130,8 +131,8 @@ with right:
         else:
             st.caption(t("obec_layer.bars_hint"))
     st.download_button(t("common.download_csv"), view.csv, mime="text/csv",
-                       file_name=t("map.download_name", indicator=indicator, year=year,
-                                   region=region if level == "orp" else f"{region}_obce"))
+                       file_name=t_plain("map.download_name", indicator=indicator, year=year,
+                                         region=region if level == "orp" else f"{region}_obce"))
 
 state.write("map", {"region": region, "indicator": indicator, "year": year,
                     "orp": st.session_state.get("map.orp"), "scheme": scheme, "k": k,

@@ -5,8 +5,9 @@ from streamlit_folium import st_folium
 
 from hsou_dash.config import NATIONAL_CODE
 from hsou_dash.domain import hsou
+from hsou_dash.escape import md_document
 from hsou_dash.ui import cache, state, widgets
-from hsou_dash.ui.text import lang, t, tr
+from hsou_dash.ui.text import lang, t, t_plain, tr
 from hsou_dash.viz import format
 from hsou_dash.viz import hsou_view as hv
 from hsou_dash.viz.compare_view import sources
@@ -35,7 +36,8 @@ st.subheader(t("methodology.unpublished_header"))
 st.markdown(t("methodology.unpublished_text"))
 with st.expander(t("methodology.source_doc")):
     doc = cache.document(root, "hsou_methodology")
-    st.markdown(doc) if doc else st.caption(t("methodology.source_doc_missing"))
+    # the bundle's own notes stay Markdown, without images, HTML or non-http(s) links
+    st.markdown(md_document(doc)) if doc else st.caption(t("methodology.source_doc_missing"))
 
 # --- the re-computation --------------------------------------------------------------------
 st.header(t("methodology.recompute_header"))
@@ -99,8 +101,8 @@ with right:
                      "in_official": t("methodology.col_in_official"),
                      "agreement": t("methodology.col_agreement")})
     st.download_button(t("common.download_csv"), view.csv, mime="text/csv", on_click="ignore",
-                       file_name=t("methodology.recompute_download", method=method,
-                                   cutoff=cutoff), key="methodology.dl_recompute")
+                       file_name=t_plain("methodology.recompute_download", method=method,
+                                         cutoff=cutoff), key="methodology.dl_recompute")
 
 # --- indicator catalogue -------------------------------------------------------------------
 st.header(t("methodology.catalogue_header"))
@@ -114,17 +116,17 @@ st.dataframe(catalogue, hide_index=True, width="stretch", height=520, column_con
         "licence", "caveats", "hsou")}})
 d1, d2 = st.columns(2)
 d1.download_button(t("methodology.download_catalogue"), hv.catalogue_csv(catalogue),
-                   file_name=t("methodology.catalogue_download"), mime="text/csv",
+                   file_name=t_plain("methodology.catalogue_download"), mime="text/csv",
                    on_click="ignore", key="methodology.dl_catalogue")
 d2.download_button(t("methodology.download_values"),
                    lambda: hv.values_csv(b, catalogue["indicator_id"].tolist()),
-                   file_name=t("methodology.values_download"), mime="text/csv",
+                   file_name=t_plain("methodology.values_download"), mime="text/csv",
                    on_click="ignore", key="methodology.dl_values")
 for name, label in (("indicator_sources", "sources_doc"), ("boundary_sources", "boundary_doc")):
     doc = cache.document(root, name)
     if doc:
         with st.expander(t(f"methodology.{label}")):
-            st.markdown(doc)
+            st.markdown(md_document(doc))
 
 state.write("methodology", {"inputs": hv.inputs_param(inputs, available), "method": method,
                             "cutoff": cutoff})

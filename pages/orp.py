@@ -5,9 +5,10 @@ from streamlit_folium import st_folium
 
 from hsou_dash.config import DEFAULT_ORP
 from hsou_dash.domain.params import Parsed, parse_orp
+from hsou_dash.escape import md
 from hsou_dash.ui import cache, state, widgets
 from hsou_dash.ui.support_section import render_support_section
-from hsou_dash.ui.text import lang, t, tr
+from hsou_dash.ui.text import lang, t, t_plain, tr
 from hsou_dash.viz import format, orp_view
 
 b = widgets.bundle_or_stop()
@@ -23,7 +24,7 @@ code = st.selectbox(t("orp.pick"), codes, key="orp.code", help=t("orp.pick_help"
 p = cache.orp_profile(str(b.root), code, lang())
 f = p.facts
 
-st.header(f"{f.orp_name}")
+st.header(md(f.orp_name))
 st.caption(t("orp.kraj_line", kraj=f.kraj_name, okres=f.okres_name,
              area=format.number(f.area_km2, 0, lang())))
 if f.is_hsou:
@@ -44,8 +45,9 @@ for col, ind in zip(cols, orp_view.KEY_INDICATORS, strict=True):
     if row.empty:
         continue
     r = row.iloc[0]
-    col.metric(f"{r.indicator} ({r.year})", r.value, border=True,
-               help=f"{t('common.source')}: {r.source}; {t('common.ref_date')} {r.ref_date}")
+    col.metric(md(f"{r.indicator} ({r.year})"), md(r.value), border=True,
+               help=md(f"{t_plain('common.source')}: {r.source}; "
+                       f"{t_plain('common.ref_date')} {r.ref_date}"))
     col.caption(t("orp.vs", kraj=r.kraj, cz=r.cz))
 
 links = st.columns(3)
@@ -65,7 +67,7 @@ with left:
     for key in p.caveats:
         st.warning(t(key), icon=":material/warning:")
     st.download_button(t("common.download_csv"), p.csv, mime="text/csv",
-                       file_name=t("orp.download_name", code=code))
+                       file_name=t_plain("orp.download_name", code=code))
 with right:
     st.subheader(t("orp.locator"))
     geo = cache.region_geometry(str(b.root), f.kraj_code)

@@ -7,9 +7,10 @@ import streamlit as st
 from hsou_dash.config import DEFAULT_REGION
 from hsou_dash.domain import support
 from hsou_dash.domain.params import parse_region
+from hsou_dash.escape import md
 from hsou_dash.ui import cache, state, widgets
 from hsou_dash.ui import support_section as section
-from hsou_dash.ui.text import lang, t, tr
+from hsou_dash.ui.text import lang, t, t_plain, tr
 from hsou_dash.viz import support_view as view
 
 b = widgets.bundle_or_stop()
@@ -72,10 +73,10 @@ with tabs[tab]:
                      column_config=section.catalogue_columns())
         st.caption(t("support.quoted"))
         st.download_button(t("common.download_csv"), csv, mime="text/csv",
-                           file_name=t("support.download_name"))
+                           file_name=t_plain("support.download_name"))
         for _, row in shown.iterrows():
             elig_label = t(f"support.elig.{row['eligibility']}")
-            with st.expander(f"{labels[row['instrument_id']]} — {elig_label}"):
+            with st.expander(f"{md(labels[row['instrument_id']])} — {elig_label}"):
                 section.render_instrument_card(row)
     elif tab == "money":
         fig, missing = view.allocations(shown, kinds, tr(), lang())
@@ -85,7 +86,8 @@ with tabs[tab]:
             st.plotly_chart(fig, width="stretch", key="support.alloc")
             st.caption(t("support.alloc.note"))
         st.markdown(f"**{t('support.alloc.missing_title')}:** "
-                    + (", ".join(missing) or t("support.alloc.none_missing")))
+                    + (", ".join(md(name) for name in missing)
+                       or t("support.alloc.none_missing")))
         fig, unknown = view.timeline(shown, today, tr(), lang())
         if fig is not None:
             st.plotly_chart(fig, width="stretch", key="support.timeline")

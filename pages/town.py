@@ -7,9 +7,10 @@ from hsou_dash.config import DEFAULT_REGION
 from hsou_dash.domain import towns
 from hsou_dash.domain.catalogue import aggregation_kind, indicator_name
 from hsou_dash.domain.params import Parsed, parse_obec
+from hsou_dash.escape import ECHO_LIMIT, md
 from hsou_dash.ui import cache, state, widgets
 from hsou_dash.ui.support_section import render_support_section
-from hsou_dash.ui.text import lang, t, tr
+from hsou_dash.ui.text import lang, t, t_plain, tr
 from hsou_dash.viz import town_view
 
 b = widgets.bundle_or_stop()
@@ -26,7 +27,7 @@ def _pick() -> None:
 
 
 m = towns.membership(b.obce, b.orp, st.session_state.get("town.obec"))
-st.title(m.obec_name if m else t("town.title"))
+st.title(md(m.obec_name) if m else t("town.title"))
 if m is None:
     st.caption(t("town.intro"))
 state.show_notices(parsed.notices, fresh)
@@ -36,11 +37,12 @@ with search:
     query = st.text_input(t("town.search"), key="town.q",
                           placeholder=t("town.search_placeholder"))
     found = towns.search(cache.obec_search_index(root), query or "", prefer_kraj=DEFAULT_REGION)
-    labels = {r.obec_code: t("town.option", name=r.obec_name, orp=r.orp_name, okres=r.okres)
-              for r in found.itertuples()}
+    # select box options are plain text: the verbatim variant (no Markdown escapes)
+    labels = {r.obec_code: t_plain("town.option", name=r.obec_name, orp=r.orp_name,
+                                   okres=r.okres) for r in found.itertuples()}
     state.keep_valid("town.pick", [None, *labels], None)
     if query and not labels:
-        st.caption(t("town.no_match", query=query))
+        st.caption(t("town.no_match", query=md(query, limit=ECHO_LIMIT)))
     elif labels:
         st.selectbox(t("town.matches", n=len(labels)), list(labels), index=None, key="town.pick",
                      format_func=labels.get, placeholder=t("town.pick_placeholder"),
@@ -61,8 +63,8 @@ view = town_view.build(b, m, values, cache.town_profile(root, m.obec_code),
                        cache.obec_areas(root, m.kraj_code), tr(), lang())
 
 st.divider()
-place = " · ".join([t("town.code", code=m.obec_code), f"{t('common.orp')} {m.orp_name}",
-                    t("town.okres", okres=m.okres), m.kraj_name])
+place = " · ".join([t("town.code", code=m.obec_code), f"{t('common.orp')} {md(m.orp_name)}",
+                    t("town.okres", okres=m.okres), md(m.kraj_name)])
 st.markdown(f"**{place}**")
 hsou = t("town.hsou_yes" if m.is_hsou else "town.hsou_no", orp=m.orp_name)
 st.markdown(f":{'orange' if m.is_hsou else 'gray'}-badge[{hsou}]")
@@ -70,8 +72,8 @@ if m.obec_code in set(cache.featured_towns(root)["obec_code"]):
     st.caption(t("town.featured_note"))
 c1, c2, c3 = st.columns([1, 1, 2])
 for col, fact in ((c1, view.population), (c2, view.area)):
-    col.metric(fact.label, fact.text, border=True)
-    col.caption(fact.source)
+    col.metric(fact.label, md(fact.text), border=True)
+    col.caption(md(fact.source))
 with c3:
     widgets.page_link("orp", t("common.open_profile", name=m.orp_name), orp=m.orp_code)
     if m.kraj_code in cache.obec_regions(root):
@@ -96,7 +98,7 @@ else:
     for key in view.caveats:
         st.warning(t(key), icon=":material/warning:")
     st.download_button(t("common.download_csv"), view.csv, mime="text/csv",
-                       file_name=t("town.download_name", code=m.obec_code))
+                       file_name=t_plain("town.download_name", code=m.obec_code))
 
 left, right = st.columns([3, 2], gap="medium")
 with left:

@@ -13,6 +13,7 @@ from typing import Any
 import streamlit as st
 
 from hsou_dash.domain.params import Notice
+from hsou_dash.escape import ECHO_LIMIT, md
 from hsou_dash.text import DEFAULT_LANG
 from hsou_dash.ui.text import lang, t
 
@@ -51,9 +52,23 @@ def write(page: str, params: Mapping[str, Any]) -> None:
     st.session_state[f"_url.{page}"] = clean
 
 
+#: At most this many notices per page load; a link with hundreds of bad values (``orps=…``,
+#: ``inputs=…``) must not fill the screen.
+MAX_NOTICES = 8
+
+
 def show_notices(notices: list[Notice], fresh: bool) -> None:
-    """Explain, once, what in the URL was not understood."""
+    """Explain, once, what in the URL was not understood.
+
+    The values echoed come from whoever wrote the link: each is escaped for Markdown (it shows
+    as typed, never as a link or image) and cut to :data:`~hsou_dash.escape.ECHO_LIMIT`
+    characters. Repeated notices are shown once, and no more than :data:`MAX_NOTICES`.
+    """
     if not fresh:
         return
-    for key, fields in notices:
-        st.info(t(key, **fields), icon=":material/info:")
+    unique = list(dict.fromkeys((key, tuple(fields.items())) for key, fields in notices))
+    for key, fields in unique[:MAX_NOTICES]:
+        st.info(t(key, **{k: md(v, limit=ECHO_LIMIT) for k, v in fields}),
+                icon=":material/info:")
+    if len(unique) > MAX_NOTICES:
+        st.info(t("notice.more", n=len(unique) - MAX_NOTICES), icon=":material/info:")

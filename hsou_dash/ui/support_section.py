@@ -3,6 +3,10 @@
 It lists the instruments whose target territory covers the place (by the coverage rules of
 :mod:`hsou_dash.domain.support`) and links each to its detail on /support. It says "may apply"
 honestly where the decisive list (MAS membership, a call's annex) is not in the data.
+
+Register fields (names, provider, target, period, notes, URL) come from the bundle and are
+shown in Markdown, so each is escaped with :func:`hsou_dash.escape.md`; the source URL becomes
+a link only when it is http(s).
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from streamlit_folium import st_folium
 from hsou_dash.config import DEFAULT_REGION
 from hsou_dash.data.loaders import Bundle, SupportTables
 from hsou_dash.domain import support
+from hsou_dash.escape import md, md_link
 from hsou_dash.ui import cache, state, widgets
 from hsou_dash.ui.text import lang, t, tr
 from hsou_dash.viz import support_view
@@ -68,8 +73,9 @@ def render_support_section(b: Bundle, *, orp_code: str | None = None,
         if rows["coverage"].eq("unknown").any():
             st.caption(t("support.here.uncertain"))
         with st.expander(t("support.coverage.conditions")):
-            st.markdown("\n".join(f"- **{support_view.short(r, tr(), lang())}**: {rule_text(r)}"
-                                   for _, r in rows.iterrows()))
+            st.markdown("\n".join(
+                f"- **{md(support_view.short(r, tr(), lang()))}**: {rule_text(r)}"
+                for _, r in rows.iterrows()))
     money = support_view.place_transfers(cache.support_tables(str(b.root)), tr(), lang(),
                                          orp_code=orp_code, obec_code=obec_code)
     if money:
@@ -95,22 +101,22 @@ def catalogue_columns() -> dict:
 
 def render_instrument_card(row: pd.Series) -> None:
     """One instrument in plain words: what it is, who runs it, when, how much, source."""
-    st.markdown(f"#### {support_view.name(row, lang())}")
-    st.markdown(support_view.description(row, tr()))
-    alloc = support_view.czk(row["allocation_czk"], tr(), lang())
-    period = f"{row['period']} — {t('support.status.' + row['status'])}"
+    st.markdown(f"#### {md(support_view.name(row, lang()))}")
+    st.markdown(md(support_view.description(row, tr())))
+    alloc = md(support_view.czk(row["allocation_czk"], tr(), lang()))
+    period = f"{md(row['period'])} — {t('support.status.' + row['status'])}"
     st.markdown("\n".join([
-        f"- **{t('support.col_provider')}:** {row['provider']}",
+        f"- **{t('support.col_provider')}:** {md(row['provider'])}",
         f"- **{t('support.col_level')}:** {t('support.level.' + row['level_cat'])}",
-        f"- **{t('support.col_target')}:** {row['target_territory']}",
+        f"- **{t('support.col_target')}:** {md(row['target_territory'])}",
         f"- **{t('support.col_period')}:** {period}",
         f"- **{t('support.col_allocation')}:** {alloc}",
         f"- **{t('support.col_eligibility')}:** {t('support.elig.' + row['eligibility'])} "
-        f"(„{row['eligible_hsou']}“)",
-        f"- **{t('support.col_source')}:** [{row['url']}]({row['url']})",
+        f"(„{md(row['eligible_hsou'])}“)",
+        f"- **{t('support.col_source')}:** {md_link(row['url'], row['url'])}",
     ]))
     if row.get("notes"):
-        st.caption(f"{t('support.col_notes')}: {row['notes']}")
+        st.caption(f"{t('support.col_notes')}: {md(row['notes'])}")
 
 
 def render_coverage(b: Bundle, table: pd.DataFrame, iid: str, label: str) -> None:
@@ -160,7 +166,7 @@ def render_transfers(b: Bundle, tables: SupportTables) -> tuple[str, str, str]:
     with left:
         st_folium(tv.map, key="support.transfers_map", height=520, use_container_width=True,
                   returned_objects=[])
-        st.caption(tv.source)
+        st.caption(md(tv.source))
         widgets.attribution()
     with right:
         st.markdown(f"**{tv.median}**")

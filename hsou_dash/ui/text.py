@@ -1,10 +1,23 @@
-"""Text lookup bound to the session's language."""
+"""Text lookup bound to the session's language.
+
+``t`` is for Markdown sinks (titles, captions, alerts, labels, help, page links): fields are
+escaped. ``t_plain`` is for sinks that show text verbatim (select box options and
+``format_func``, table cells and column labels, file names).
+"""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from hsou_dash.text import DEFAULT_LANG, LANGS, Translator, translate, translator
+from hsou_dash.escape import Markdown
+from hsou_dash.text import (
+    DEFAULT_LANG,
+    LANGS,
+    Translator,
+    translate,
+    translate_plain,
+    translator,
+)
 
 #: Session key of the chosen language. Not a widget key: Streamlit drops a widget's state in any
 #: run that does not draw the widget, and the language must survive every kind of rerun.
@@ -37,9 +50,14 @@ def language_switch(container) -> None:
                                 format_func=lambda c: {"cs": "Česky", "en": "English"}[c])
 
 
-def t(key: str, **kwargs: object) -> str:
-    """User-visible text for ``key`` in the session's language."""
+def t(key: str, **kwargs: object) -> Markdown:
+    """User-visible text for ``key`` in the session's language, fields escaped for Markdown."""
     return translate(lang(), key, **kwargs)
+
+
+def t_plain(key: str, **kwargs: object) -> str:
+    """The same text with fields verbatim, for sinks that do not render Markdown."""
+    return translate_plain(lang(), key, **kwargs)
 
 
 def tr() -> Translator:

@@ -1,4 +1,8 @@
-"""Plotly figures of the compare page: a two-indicator scatter and a percentile dot plot."""
+"""Plotly figures of the compare page: a two-indicator scatter and a percentile dot plot.
+
+Texts that come in (names, indicator titles, sources) are escaped for Plotly's HTML subset, as
+in :mod:`hsou_dash.viz.charts`.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +11,9 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
+from hsou_dash.escape import plot_text as esc
 from hsou_dash.viz import palettes
-from hsou_dash.viz.charts import _LAYOUT
+from hsou_dash.viz.charts import _LAYOUT, esc_all
 
 #: One colour per compared ORP (Okabe–Ito, distinguishable with colour-vision deficiencies).
 SERIES_COLORS = ["#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00"]
@@ -24,16 +29,26 @@ def _sizes(pop: pd.Series) -> list[float]:
     return [max(5.0, 40.0 * math.sqrt(p / top)) if p == p else 5.0 for p in pop]
 
 
-def scatter(rows: pd.DataFrame, *, x_title: str, y_title: str, title: str, source: str,
-            hsou_label: str, other_label: str, selected: str | None = None,
-            selected_label: str = "", sized: bool = False, size_note: str = "") -> go.Figure:
+def scatter(rows: pd.DataFrame, *, x_title: str, y_title: str, title: str,
+            source: str | list[str], hsou_label: str, other_label: str,
+            selected: str | None = None, selected_label: str = "", sized: bool = False,
+            size_note: str = "") -> go.Figure:
     """ORP as points: ``x``, ``y`` (numbers), ``x_text``, ``y_text``, ``orp_name``,
     ``orp_code``, ``is_hsou``, ``population`` and ``pop_text`` (shown in hover when ``sized``).
 
     HSOÚ ORP are red diamonds, the others grey circles; the selected ORP is ringed in blue.
-    Rows missing either value are left out (the page says how many).
+    Rows missing either value are left out (the page says how many). ``source``: one line or
+    several (shown one per line under the chart).
     """
     data = rows.dropna(subset=["x", "y"])
+    text_cols = ["orp_name", "x_text", "y_text", "pop_text"]
+    data = data.assign(**{c: esc_all(data[c]) for c in text_cols})
+    x_title, y_title, title = esc(x_title), esc(y_title), esc(title)
+    hsou_label, other_label, selected_label = esc(hsou_label), esc(other_label), \
+        esc(selected_label)
+    lines = [source] if isinstance(source, str) else list(source)
+    source = "<br>".join(esc(line) for line in lines)
+    size_note = esc(size_note)
     fig = go.Figure()
     size_all = pd.Series(_sizes(data["population"]), index=data.index) if sized else None
     for is_hsou, name, color, symbol in ((False, other_label, OTHER_MARKER, "circle"),
@@ -45,7 +60,7 @@ def scatter(rows: pd.DataFrame, *, x_title: str, y_title: str, title: str, sourc
             x=part["x"], y=part["y"], mode="markers", name=name,
             marker=dict(color=color, symbol=symbol, size=size, opacity=0.75,
                         line=dict(width=0.6, color="white")),
-            customdata=part[["orp_name", "x_text", "y_text", "pop_text"]].to_numpy(),
+            customdata=part[text_cols].to_numpy(),
             hovertemplate=(f"<b>%{{customdata[0]}}</b> ({name})<br>{x_title}: %{{customdata[1]}}"
                            f"<br>{y_title}: %{{customdata[2]}}{extra}<extra></extra>"),
         ))
@@ -80,9 +95,12 @@ def percentile_dots(rows: pd.DataFrame, *, names: dict[str, str], title: str,
     ``rows``: ``label`` (indicator, display order top-down), ``orp_code``, ``percentile``,
     ``value_text``. Missing percentiles are simply absent (no dot).
     """
-    labels = list(dict.fromkeys(rows["label"]))
+    rows = rows.assign(label=esc_all(rows["label"]), value_text=esc_all(rows["value_text"])) \
+        if len(rows) else rows
+    labels = list(dict.fromkeys(rows["label"])) if len(rows) else []
     fig = go.Figure()
     for i, (code, name) in enumerate(names.items()):
+        name = esc(name)
         part = rows[(rows["orp_code"] == code) & rows["percentile"].notna()]
         fig.add_trace(go.Scatter(
             x=part["percentile"], y=part["label"], mode="markers", name=name,
@@ -94,9 +112,9 @@ def percentile_dots(rows: pd.DataFrame, *, names: dict[str, str], title: str,
                           "<br>P %{x:.0f}<extra></extra>",
         ))
     fig.update_layout(**_LAYOUT, height=max(300, 34 * len(labels) + 140),
-                      title=dict(text=title, x=0, font=dict(size=15)),
+                      title=dict(text=esc(title), x=0, font=dict(size=15)),
                       legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1),
-                      xaxis_title=axis_title)
+                      xaxis_title=esc(axis_title))
     fig.update_xaxes(range=[-2, 102], dtick=25, showgrid=True, gridcolor="#e6e6e6")
     fig.update_yaxes(categoryorder="array", categoryarray=labels[::-1], automargin=True)
     return fig

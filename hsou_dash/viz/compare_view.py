@@ -31,6 +31,7 @@ from hsou_dash.domain.params import (
 from hsou_dash.domain.similarity import Similar, most_similar, percentile
 from hsou_dash.text import Translator
 from hsou_dash.viz import compare_charts, format, maps, palettes
+from hsou_dash.viz.export import csv_bytes
 
 MAX_COMPARED = 5
 DEFAULT_X, DEFAULT_Y = "unemployment_share", "distraint_share"
@@ -129,19 +130,19 @@ def scatter_view(b: Bundle, *, region: str, x: str, xyear: int, y: str, yyear: i
                         + format.value(v, "persons", lang, no_data) for v in rows["population"]]
     x_title = f"{indicator_name(b.catalog, x, lang)} ({xyear})"
     y_title = f"{indicator_name(b.catalog, y, lang)} ({yyear})"
-    source = (f"x: {_source(b, tr, x, [xyear])}<br>y: {_source(b, tr, y, [yyear])}")
+    source = [f"x: {_source(b, tr, x, [xyear])}", f"y: {_source(b, tr, y, [yyear])}"]
     fig = compare_charts.scatter(
         rows, x_title=x_title, y_title=y_title, title=tr("compare.scatter_title"),
         source=source, hsou_label=tr("common.hsou"), other_label=tr("common.hsou_no"),
         selected=selected, selected_label=tr("compare.selected"), sized=sized,
-        size_note=tr("compare.size_note", year=SIZE_YEAR) if sized else "")
+        size_note=tr.plain("compare.size_note", year=SIZE_YEAR) if sized else "")
     shown = int(rows[["x", "y"]].notna().all(axis=1).sum())
     export = rows[["orp_code", "orp_name", "kraj_name", "is_hsou", "x", "y", "population"]]
     export = export.rename(columns={"x": f"{x}_{xyear}", "y": f"{y}_{yyear}",
                                     "population": f"population_{SIZE_YEAR}"})
     return ScatterView(fig, shown, len(rows) - shown,
                        sorted(set(caveats(x, xyear)) | set(caveats(y, yyear))),
-                       export.to_csv(index=False).encode("utf-8-sig"))
+                       csv_bytes(export))
 
 
 # --- side-by-side table --------------------------------------------------------------------
@@ -194,7 +195,7 @@ def comparison_view(b: Bundle, codes: list[str], tr: Translator, lang: str) -> C
         rates, names=names, title=tr("compare.pct_title"), axis_title=tr("compare.pct_axis"))
     export = long.drop(columns=["label", "value_text", "kind"]) if len(long) else long
     return ComparisonView(table, long, chart, sorted(notes),
-                          export.to_csv(index=False).encode("utf-8-sig"))
+                          csv_bytes(export))
 
 
 # --- similar districts ---------------------------------------------------------------------

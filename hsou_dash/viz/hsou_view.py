@@ -23,6 +23,7 @@ from hsou_dash.domain.caveats import caveats
 from hsou_dash.domain.params import Parsed, parse_choice, parse_int
 from hsou_dash.text import Translator
 from hsou_dash.viz import format, maps
+from hsou_dash.viz.export import csv_bytes
 
 #: Fill of each agreement category (PuOr, colour-blind safe); "excluded" is the no-data grey.
 COLORS = {hsou.BOTH: "#542788", hsou.ONLY_COMPUTED: "#e08214", hsou.ONLY_OFFICIAL: "#998ec3",
@@ -111,7 +112,7 @@ def recompute_view(b: Bundle, geo: gpd.GeoDataFrame, rc: hsou.Recomputation, tr:
     export.insert(1, "cutoff_pct", rc.cutoff)
     export.insert(2, "inputs", "+".join(f"{i}:{rc.year}" for i in rc.indicators))
     export.insert(3, "population_year", rc.population_year)
-    return RecomputeView(rc, fmap, display, export.to_csv(index=False).encode("utf-8-sig"))
+    return RecomputeView(rc, fmap, display, csv_bytes(export))
 
 
 # --- SRR indicators and the catalogue ------------------------------------------------------
@@ -135,11 +136,11 @@ def _definition(b: Bundle, ind: str, lang: str, tr: Translator) -> str:
     kind = aggregation_kind(ind)
     if kind == "ratio":
         r = RATIOS[ind]
-        return tr("methodology.def_ratio", scale=format.number(r.scale, 0, lang),
+        return tr.plain("methodology.def_ratio", scale=format.number(r.scale, 0, lang),
                   num=indicator_name(b.catalog, r.numerator, lang),
                   den=indicator_name(b.catalog, r.denominator, lang))
     if kind == "weighted":
-        return tr("methodology.def_weighted",
+        return tr.plain("methodology.def_weighted",
                   weight=indicator_name(b.catalog, WEIGHTED[ind].weight, lang))
     if kind == "count":
         return tr("methodology.def_count")
@@ -179,7 +180,7 @@ def catalogue_table(b: Bundle, tr: Translator, lang: str) -> pd.DataFrame:
 
 
 def catalogue_csv(table: pd.DataFrame) -> bytes:
-    return table.to_csv(index=False).encode("utf-8-sig")
+    return csv_bytes(table)
 
 
 def values_csv(b: Bundle, indicators: list[str]) -> bytes:
@@ -188,5 +189,4 @@ def values_csv(b: Bundle, indicators: list[str]) -> bytes:
     out = v.merge(b.orp[["orp_code", "orp_name", "kraj_name"]], on="orp_code", how="left")
     cols = ["orp_code", "orp_name", "kraj_name", "indicator_id", "year", "value", "unit",
             "ref_date", "source", "value_type", "note"]
-    return out[cols].sort_values(["indicator_id", "year", "orp_code"]).to_csv(
-        index=False).encode("utf-8-sig")
+    return csv_bytes(out[cols].sort_values(["indicator_id", "year", "orp_code"]))

@@ -21,6 +21,7 @@ from hsou_dash.domain.classify import Classification, classify
 from hsou_dash.domain.compare import rank_table
 from hsou_dash.text import Translator
 from hsou_dash.viz import charts, format, maps, palettes
+from hsou_dash.viz.export import csv_bytes as export_csv
 from hsou_dash.viz.packed_layer import PackedLayer, outline_layer, pack_geometry
 
 
@@ -93,7 +94,7 @@ def build(b: Bundle, geo: gpd.GeoDataFrame, outline: gpd.GeoDataFrame | None, *,
     export.insert(1, "year", year)
     meta = rows.set_index("orp_code")[["unit", "ref_date", "source", "value_type", "note"]]
     export = export.join(meta, on="orp_code")
-    csv = export.to_csv(index=False).encode("utf-8-sig")
+    csv = export_csv(export)
     columns = {"rank": (tr("map.col_rank"), "rank"), "orp_name": (tr("map.col_orp"), "text"),
                "value": (f"{tr('map.col_value')} ({format.unit_label(unit, lang) or unit})",
                          "number"),
@@ -151,10 +152,10 @@ def build_obec(b: Bundle, values: pd.DataFrame, geo: gpd.GeoDataFrame,
     for col, u in units.items():
         table[f"{col}_text"] = table[col].map(lambda v, u=u: format.value(v, u, lang, no_data))
     has_base = den_id is not None
-    flag = tr("obec_layer.flag", n=towns.SMALL_DENOMINATOR)
+    flag = tr.plain("obec_layer.flag", n=towns.SMALL_DENOMINATOR)
     table["flag"] = table["unreliable"].map({True: flag, False: ""})  # tooltip
     table["flag_short"] = table["unreliable"].map(
-        {True: tr("obec_layer.flag_short", n=towns.SMALL_DENOMINATOR), False: ""})  # table
+        {True: tr.plain("obec_layer.flag_short", n=towns.SMALL_DENOMINATOR), False: ""})  # table
     if has_base:
         num = table["numerator_text"] if num_id else None
         table["counts_text"] = (num + " / " + table["denominator_text"]) if num is not None \
@@ -184,7 +185,7 @@ def build_obec(b: Bundle, values: pd.DataFrame, geo: gpd.GeoDataFrame,
     items = maps.legend_items(cls.bounds, colors, short, no_data, missing > 0)
     unreliable = int(table["unreliable"].sum())
     if unreliable:
-        items.append(("rgba(253,141,60,.35)", tr("obec_layer.legend_weak",
+        items.append(("rgba(253,141,60,.35)", tr.plain("obec_layer.legend_weak",
                                                  n=towns.SMALL_DENOMINATOR)))
     items.append(("transparent", tr("obec_layer.legend_orp")))
     legend = maps.Legend(f"{title} ({year})", items,
@@ -221,14 +222,14 @@ def build_obec(b: Bundle, values: pd.DataFrame, geo: gpd.GeoDataFrame,
         bars = charts.ranked_bars(
             part, label="obec_name", value="value", text="value_text", key="obec_code",
             hsou=None, selected=selected, source=src,
-            title=tr("obec_layer.bars_title", title=title, year=year,
+            title=tr.plain("obec_layer.bars_title", title=title, year=year,
                      orp=part["orp_name"].iloc[0]))
     export = table[["rank", "obec_code", "obec_name", "orp_code", "orp_name", "value",
                     "numerator", "denominator", "unreliable"]].copy()
     export.insert(0, "indicator_id", indicator)
     export.insert(1, "year", year)
     meta = rows.set_index("obec_code")[["unit", "ref_date", "source", "value_type", "note"]]
-    csv = export.join(meta, on="obec_code").to_csv(index=False).encode("utf-8-sig")
+    csv = export_csv(export.join(meta, on="obec_code"))
     unit_text = format.unit_label(unit, lang) or unit
     columns = {"rank": (tr("map.col_rank"), "rank"), "obec_name": (tr("common.obec"), "text"),
                "orp_name": (tr("common.orp"), "text"),

@@ -3,11 +3,19 @@
 Leaflet is loaded from our own server (``/app/static/leaflet``), never from a CDN, and folium's
 other default assets (jQuery, Bootstrap, Font Awesome) are dropped: a choropleth needs none of
 them, and the map must draw in a hall without internet. Base-map tiles are optional.
+
+Every string that reaches the map's HTML — tooltip values and labels, legend, attribution — is
+HTML-escaped here, in Python (:func:`hsou_dash.escape.html_text`), because the JavaScript sinks
+(folium's ``GeoJsonTooltip``, Leaflet's attribution control, our legend) insert it with
+``innerHTML``. A bundle's ORP name ``<img src=x onerror=…>`` must show as text. This matters
+doubly because the map cannot be isolated from the page: streamlit-folium 0.27.4 draws the map
+inside Streamlit's component iframe, whose sandbox (``allow-same-origin allow-scripts``) is set
+by Streamlit itself and offers no option to drop same-origin, so a script in the map could read
+the page and its XSRF cookie. Escaping is the defence that has to hold.
 """
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 
 import folium
@@ -17,6 +25,7 @@ from branca.element import Element, MacroElement
 from jinja2 import Template
 
 from hsou_dash.config import STATIC_URL
+from hsou_dash.escape import html_text
 from hsou_dash.viz import palettes
 
 TILES = {
@@ -64,10 +73,12 @@ class Overlay(MacroElement):
     )
 
     def __init__(self, legend_html: str, attribution: str, position: str = "topright"):
+        """``legend_html`` is markup built by :meth:`Legend.html` (already escaped);
+        ``attribution`` is plain text (Leaflet inserts it as HTML, so it is escaped here)."""
         super().__init__()
         self._name = "HsouOverlay"
         self.legend_html = legend_html
-        self.attribution = attribution
+        self.attribution = html_text(attribution)
         self.position = position
 
 
@@ -80,11 +91,12 @@ class Legend:
     outline_label: str | None = None
 
     def html(self) -> str:
-        rows = [f'<div class="t">{html.escape(self.title)}</div>']
-        rows += [f'<div class="r"><i style="background:{c}"></i>{html.escape(label)}</div>'
-                 for c, label in self.items]
+        """The legend's markup; every text (titles and labels carry names) is escaped."""
+        rows = [f'<div class="t">{html_text(self.title)}</div>']
+        rows += [f'<div class="r"><i style="background:{html_text(c)}"></i>{html_text(label)}'
+                 '</div>' for c, label in self.items]
         if self.outline_label:
-            rows.append(f'<div class="r"><i class="o"></i>{html.escape(self.outline_label)}</div>')
+            rows.append(f'<div class="r"><i class="o"></i>{html_text(self.outline_label)}</div>')
         return "".join(rows)
 
 
@@ -111,10 +123,23 @@ def _bounds(gdf: gpd.GeoDataFrame) -> list[list[float]]:
     return [[float(miny), float(minx)], [float(maxy), float(maxx)]]
 
 
+def escape_text_columns(df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """A copy of ``df`` with every text value of ``columns`` HTML-escaped (numbers, codes
+    made of digits and colours come out unchanged)."""
+    out = df.copy()
+    for col in columns:
+        if not pd.api.types.is_numeric_dtype(out[col]) and not pd.api.types.is_bool_dtype(
+                out[col]):
+            out[col] = out[col].astype(object).map(
+                lambda v: html_text(v) if isinstance(v, str) else v)
+    return out
+
+
 def _features(geo: gpd.GeoDataFrame, key: str, rows: pd.DataFrame, columns: list[str]) -> dict:
-    """GeoJSON with only the properties the tooltip and click handler need."""
+    """GeoJSON with only the properties the tooltip and click handler need, text escaped:
+    folium's ``GeoJsonTooltip`` puts property values into the tooltip as HTML."""
     joined = geo[[key, "geometry"]].merge(rows[[key, *columns]], on=key, how="inner")
-    return joined.__geo_interface__
+    return escape_text_columns(joined, [key, *columns]).__geo_interface__
 
 
 def choropleth(geo: gpd.GeoDataFrame, rows: pd.DataFrame, *, key: str, tooltip: dict[str, str],
@@ -134,7 +159,9 @@ def choropleth(geo: gpd.GeoDataFrame, rows: pd.DataFrame, *, key: str, tooltip: 
         style_function=lambda f: {"fillColor": f["properties"]["fill"], "fillOpacity": 0.85,
                                   "color": "#ffffff", "weight": 0.8},
         highlight_function=lambda f: {"weight": 2.5, "color": "#222222"},
-        tooltip=folium.GeoJsonTooltip(fields=list(tooltip), aliases=list(tooltip.values()),
+        # values are escaped by _features, labels (indicator and instrument names) here
+        tooltip=folium.GeoJsonTooltip(fields=list(tooltip),
+                                      aliases=[html_text(a) for a in tooltip.values()],
                                       sticky=True, localize=False),
         control=False,
     ).add_to(m)
@@ -162,7 +189,8 @@ def locator(geo: gpd.GeoDataFrame, key: str, focus: str, *, attribution: str,
     rows = geo[[key]].copy()
     rows["is_focus"] = rows[key] == focus
     folium.GeoJson(
-        geo[[key, "geometry"]].assign(f=rows["is_focus"].values).__geo_interface__,
+        escape_text_columns(geo[[key, "geometry"]], [key])
+        .assign(f=rows["is_focus"].values).__geo_interface__,
         style_function=lambda f: (
             {"fillColor": palettes.SELECTED, "fillOpacity": 0.75, "color": "#ffffff",
              "weight": 1} if f["properties"]["f"] else

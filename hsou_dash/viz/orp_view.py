@@ -16,6 +16,7 @@ from hsou_dash.domain.caveats import caveats
 from hsou_dash.domain.profile import Level, aggregate_series, profile, series, trend_indicators
 from hsou_dash.text import Translator
 from hsou_dash.viz import charts, format, maps
+from hsou_dash.viz.export import csv_bytes
 
 KEY_INDICATORS = ("unemployment_share", "distraint_share", "ageing_index",
                   "total_increase_per_1000")
@@ -53,7 +54,7 @@ def build(b: Bundle, code: str, tr: Translator, lang: str) -> OrpProfile:
         if r[f"rank_{level}"] is None or (isinstance(r[f"rank_{level}"], float)
                                           and math.isnan(r[f"rank_{level}"])):
             return no_data
-        return tr("common.rank_of", rank=int(r[f"rank_{level}"]), n=int(r[f"n_{level}"]))
+        return tr.plain("common.rank_of", rank=int(r[f"rank_{level}"]), n=int(r[f"n_{level}"]))
 
     table = pd.DataFrame({
         "theme": [tr(f"theme.{t}") for t in raw["theme"]],
@@ -73,7 +74,7 @@ def build(b: Bundle, code: str, tr: Translator, lang: str) -> OrpProfile:
     export.insert(0, "orp_code", code)
     return OrpProfile(
         code=code, facts=b.orp.loc[b.orp["orp_code"] == code].iloc[0], table=table, raw=raw,
-        csv=export.to_csv(index=False).encode("utf-8-sig"), caveats=notes,
+        csv=csv_bytes(export), caveats=notes,
         trend_options=trend_indicators(b.orp_values, "orp_code", code),
         levels=[own, kraj, cz],
     )

@@ -18,6 +18,8 @@ import pandas as pd
 from branca.element import MacroElement
 from jinja2 import Template
 
+from hsou_dash.escape import html_text
+
 _ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 SCALE = 10_000  # 4 decimals, as rounded by hsou_dash.data.geometry
 
@@ -71,6 +73,10 @@ class PackedLayer(MacroElement):
     ``styles`` are Leaflet path styles, ``style_index`` picks one per feature. With
     ``tooltip`` (column → label) the layer is interactive: hover highlight, a tooltip that
     skips empty values, and clicks reach streamlit-folium with the feature's properties.
+
+    Text properties and tooltip labels are HTML-escaped here, in Python, as in
+    :mod:`hsou_dash.viz.maps`: the tooltip is built as HTML in the browser, and names in the
+    data must show as text. (Codes are digits, so click handlers see them unchanged.)
     """
 
     _template = Template(
@@ -108,9 +114,6 @@ class PackedLayer(MacroElement):
               return {type: "FeatureCollection", features: f};
             };
           }
-          var esc = function (v) {
-            return String(v).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-          };
           var layer = L.geoJson(window.hsouUnpack(D), {
             interactive: !!D.tooltip,
             style: function (f) { return D.styles[f.properties._s]; },
@@ -126,8 +129,9 @@ class PackedLayer(MacroElement):
               D.tooltip.forEach(function (t) {
                 var v = p[t[0]];
                 if (v !== null && v !== undefined && v !== "") {
-                  h += "<tr><th style='text-align:left;padding-right:6px'>" + esc(t[1]) +
-                       "</th><td>" + esc(v) + "</td></tr>";
+                  // labels and values arrive HTML-escaped from Python (PackedLayer.__init__)
+                  h += "<tr><th style='text-align:left;padding-right:6px'>" + t[1] +
+                       "</th><td>" + v + "</td></tr>";
                 }
               });
               return h + "</table>";
@@ -150,13 +154,15 @@ class PackedLayer(MacroElement):
         rows = rows[keep]
         index = style_index if style_index is not None else [0] * len(keep)
         table = rows[cols].astype(object).where(rows[cols].notna(), None)
+        table = table.map(lambda v: html_text(v) if isinstance(v, str) else v)
         self.data = {
             "cols": cols,
             "rows": table.values.tolist(),
             "geom": [packed[str(k)] for k in rows[key]],
             "s": [i for i, k in zip(index, keep, strict=True) if k],
             "styles": styles,
-            "tooltip": [[c, label] for c, label in tooltip.items()] if tooltip else None,
+            "tooltip": ([[c, html_text(label)] for c, label in tooltip.items()]
+                        if tooltip else None),
             "highlight": highlight or {"weight": 2.5, "color": "#222222"},
             "scale": SCALE,
         }

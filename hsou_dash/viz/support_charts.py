@@ -2,18 +2,23 @@
 
 No builder invents a value: rows without an amount are not drawn (the page lists them
 separately), and an unknown end of a period is drawn dashed only up to today.
+
+Every text that comes in (instrument and territory names, periods, titles) is escaped for
+Plotly's HTML subset (see :mod:`hsou_dash.viz.charts`); ``hover`` columns are the exception:
+they are markup, built by the caller from escaped parts.
 """
 
 from __future__ import annotations
 
-import html
 from datetime import date
 
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from hsou_dash.escape import plot_text
 from hsou_dash.viz import palettes
+from hsou_dash.viz.charts import esc_all
 
 LAYOUT = dict(
     margin=dict(l=10, r=10, t=48, b=10),
@@ -40,7 +45,7 @@ def localise(fig: go.Figure, lang: str) -> go.Figure:
 
 
 def _esc(text: object) -> str:
-    return html.escape(str(text), quote=False)
+    return plot_text(text)
 
 
 def _day(d: date) -> str:
@@ -49,7 +54,7 @@ def _day(d: date) -> str:
 
 
 def _title(text: str) -> dict:
-    return dict(text=text, x=0, font=dict(size=15))
+    return dict(text=_esc(text), x=0, font=dict(size=15))
 
 
 def allocation_bars(rows: pd.DataFrame, *, title: str, axis: str,
@@ -65,12 +70,12 @@ def allocation_bars(rows: pd.DataFrame, *, title: str, axis: str,
              f"<br>{_esc(r.source)}" for r in data.itertuples()]
     x = data["amount"] / scale
     fig = go.Figure(go.Bar(
-        x=x, y=data["label"], orientation="h", marker_color=palettes.NEUTRAL,
-        text=data["amount_text"], textposition="outside", cliponaxis=False,
+        x=x, y=esc_all(data["label"]), orientation="h", marker_color=palettes.NEUTRAL,
+        text=esc_all(data["amount_text"]), textposition="outside", cliponaxis=False,
         hovertext=hover, hovertemplate="%{hovertext}<extra></extra>",
     ))
     fig.update_layout(**LAYOUT, title=_title(title), height=max(220, 44 * len(data) + 90),
-                      showlegend=False, xaxis_title=axis)
+                      showlegend=False, xaxis_title=_esc(axis))
     fig.update_xaxes(showgrid=True, gridcolor="#eeeeee", range=_headroom(x))
     fig.update_yaxes(automargin=True)
     return fig
@@ -91,9 +96,8 @@ def timeline(items: list[dict], *, today: date, title: str, today_label: str,
     """
     fig = go.Figure()
     shown: set[str] = set()
-    labels = [it["label"] for it in items]
-    for it in items:
-        y = it["label"]
+    labels = [_esc(it["label"]) for it in items]
+    for it, y in zip(items, labels, strict=True):
         for kind, kind_label, start, end, text in it["spans"]:
             if start is None:
                 continue
@@ -107,8 +111,9 @@ def timeline(items: list[dict], *, today: date, title: str, today_label: str,
                 line=dict(width=6 if kind == "context" or open_end else 12,
                           color=SPAN_COLORS.get(kind, "#999"),
                           dash="dash" if open_end else "solid"),
-                name=kind_label, legendgroup=kind_label, showlegend=kind_label not in shown,
-                hovertemplate=f"<b>{_esc(y)}</b><br>{_esc(kind_label)}: {_esc(text)}{extra}"
+                name=_esc(kind_label), legendgroup=kind_label,
+                showlegend=kind_label not in shown,
+                hovertemplate=f"<b>{y}</b><br>{_esc(kind_label)}: {_esc(text)}{_esc(extra)}"
                               f"<br>{_esc(it['status'])}<extra></extra>",
             ))
             shown.add(kind_label)
@@ -117,15 +122,16 @@ def timeline(items: list[dict], *, today: date, title: str, today_label: str,
                 x=[day], y=[y], mode="markers",
                 marker=dict(size=12, symbol="diamond", color=EVENT_COLORS.get(kind, "#7a8a99"),
                             line=dict(width=1, color="white")),
-                name=kind_label, legendgroup=kind_label, showlegend=kind_label not in shown,
-                hovertemplate=f"<b>{_esc(y)}</b><br>{_esc(kind_label)} {_day(day)}"
+                name=_esc(kind_label), legendgroup=kind_label,
+                showlegend=kind_label not in shown,
+                hovertemplate=f"<b>{y}</b><br>{_esc(kind_label)} {_day(day)}"
                               f"<br>{_esc(text)}<extra></extra>",
             ))
             shown.add(kind_label)
     # add_vline's annotation breaks on date axes: a shape and an annotation instead
     fig.add_shape(type="line", x0=today, x1=today, y0=0, y1=1, yref="paper",
                   line=dict(color=palettes.HIGHLIGHT, width=2))
-    fig.add_annotation(x=today, y=1, yref="paper", text=f"{today_label} {_day(today)}",
+    fig.add_annotation(x=today, y=1, yref="paper", text=f"{_esc(today_label)} {_day(today)}",
                        showarrow=False, yanchor="bottom", font=dict(color=palettes.HIGHLIGHT))
     fig.update_layout(**{**LAYOUT, "margin": dict(l=10, r=10, t=48, b=40)}, title=_title(title),
                       height=max(300, 40 * len(items) + 190), hovermode="closest",
@@ -145,13 +151,13 @@ def eligibility_matrix(cells: pd.DataFrame, *, title: str, row_labels: list[str]
     """Instruments × territory types, coloured by cell category (see ``MATRIX_COLORS``)."""
     order = list(MATRIX_COLORS)
     z = cells.map(lambda c: order.index(c) if c in order else order.index("unknown"))
-    text = cells.map(lambda c: cell_labels.get(c, c))
+    text = cells.map(lambda c: _esc(cell_labels.get(c, c)))
     n = len(order)
     scale = []
     for i, color in enumerate(MATRIX_COLORS.values()):
         scale += [[i / n, color], [(i + 1) / n, color]]
     fig = go.Figure(go.Heatmap(
-        z=z.to_numpy(), x=col_labels, y=row_labels, text=text.to_numpy(),
+        z=z.to_numpy(), x=esc_all(col_labels), y=esc_all(row_labels), text=text.to_numpy(),
         # category i sits in the middle of colour band i: (i + .5) / n on the scale
         texttemplate="%{text}", colorscale=scale, zmin=-0.5, zmax=n - 0.5, showscale=False,
         xgap=2, ygap=2, hovertemplate="%{y}<br>%{x}: %{text}<extra></extra>",
@@ -163,15 +169,17 @@ def eligibility_matrix(cells: pd.DataFrame, *, title: str, row_labels: list[str]
 
 
 def per_inhabitant_bars(rows: pd.DataFrame, *, title: str, axis: str) -> go.Figure:
-    """``rows``: label, value, text, hover. Missing values are not drawn."""
+    """``rows``: label, value, text, hover (markup from escaped parts). Missing values are
+    not drawn."""
     data = rows.dropna(subset=["value"]).sort_values("value")
     fig = go.Figure(go.Bar(
-        x=data["value"], y=data["label"], orientation="h", marker_color=palettes.NEUTRAL,
-        text=data["text"], textposition="outside", cliponaxis=False,
+        x=data["value"], y=esc_all(data["label"]), orientation="h",
+        marker_color=palettes.NEUTRAL, text=esc_all(data["text"]), textposition="outside",
+        cliponaxis=False,
         hovertext=data["hover"], hovertemplate="%{hovertext}<extra></extra>",
     ))
     fig.update_layout(**LAYOUT, title=_title(title), height=max(220, 44 * len(data) + 90),
-                      showlegend=False, xaxis_title=axis)
+                      showlegend=False, xaxis_title=_esc(axis))
     fig.update_xaxes(showgrid=True, gridcolor="#eeeeee", range=_headroom(data["value"], 0.3),
                      tickformat=",.0f")
     fig.update_yaxes(automargin=True)
@@ -187,6 +195,9 @@ def hsou_side_by_side(rows: pd.DataFrame, *, title: str, panels: tuple[str, str]
     Missing values are left out (the table says "no data").
     """
     data = rows.dropna(subset=["value"])
+    data = data.assign(name=esc_all(data["name"]), text=esc_all(data["text"]))
+    panels = (_esc(panels[0]), _esc(panels[1]))
+    unit = _esc(unit)
     groups = [data[data["is_hsou"]], data[~data["is_hsou"]]]
     n = max(len(g) for g in groups)
     many = n > bars_up_to

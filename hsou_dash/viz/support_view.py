@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import date
+from urllib.parse import urlencode
 
 import folium
 import geopandas as gpd
@@ -17,8 +18,10 @@ import plotly.graph_objects as go
 
 from hsou_dash.domain import support
 from hsou_dash.domain.classify import classify
+from hsou_dash.escape import plot_text, safe_url
 from hsou_dash.text import Translator
 from hsou_dash.viz import format, maps, palettes, support_charts
+from hsou_dash.viz.export import csv_bytes
 
 COVERAGE_COLORS = {"all": "#08519c", "part": "#6baed6", "unknown": "#f4c27a", "none": "#ececec"}
 #: Praha's ORP code: obec and kraj at once, so its municipal transfers include kraj money
@@ -60,7 +63,15 @@ def czk(amount: float | None, tr: Translator, lang: str) -> str:
 
 
 def detail_url(instrument_id: str, lang: str) -> str:
-    return f"/support?instrument={instrument_id}" + ("&lang=en" if lang == "en" else "")
+    """Link to the instrument on /support (the id comes from the bundle, so it is encoded)."""
+    params = {"instrument": instrument_id, **({"lang": "en"} if lang == "en" else {})}
+    return f"/support?{urlencode(params)}"
+
+
+def source_links(urls: pd.Series) -> list[str | None]:
+    """Source URLs for a link column: http(s) only (``None`` = no link), never
+    ``javascript:`` or another scheme a bundle might carry."""
+    return [safe_url(u) for u in urls]
 
 
 # --------------------------------------------------------------------------- catalogue
@@ -80,7 +91,7 @@ def catalogue(table: pd.DataFrame, kinds: pd.Series, tr: Translator,
         "eligibility": [tr(f"support.elig.{e}") for e in table["eligibility"]],
         "description": [description(r, tr) for _, r in table.iterrows()],
         "detail": [detail_url(i, lang) for i in table["instrument_id"]],
-        "source": table["url"].astype(str),
+        "source": source_links(table["url"]),
     })
     export = table[["instrument_id", "name_cs", "name_en", "provider", "level",
                     "target_territory", "period"]].copy()
@@ -94,7 +105,7 @@ def catalogue(table: pd.DataFrame, kinds: pd.Series, tr: Translator,
     export["eligible_hsou_text"] = table["eligible_hsou"]
     export["notes"] = table["notes"]
     export["url"] = table["url"]
-    csv = export.to_csv(index=False, float_format="%.0f").encode("utf-8-sig")
+    csv = csv_bytes(export, float_format="%.0f")
     return shown, csv
 
 
@@ -111,7 +122,7 @@ def here_table(rows: pd.DataFrame, tr: Translator, lang: str, obec: bool) -> pd.
         "eligibility": [tr(f"support.elig.{e}") for e in rows["eligibility"]],
         "allocation": [czk(a, tr, lang) for a in rows["allocation_czk"]],
         "detail": [detail_url(i, lang) for i in rows["instrument_id"]],
-        "source": rows["url"].astype(str),
+        "source": source_links(rows["url"]),
     })
 
 
@@ -219,14 +230,16 @@ def territories(rows: pd.DataFrame, table: pd.DataFrame, tr: Translator,
                                  tr(f"support.territory.{why}") if isinstance(why, str)
                                  else no_data)
                     for v, why in zip(rows["per_inhabitant"], rows["pop_reason"], strict=True)],
-        "source": rows["source_url"].astype(str),
+        "source": source_links(rows["source_url"]),
     })
     label = shown["instrument"] + " · " + shown["territory"] + " · " + shown["period"]
-    hover = [f"<b>{lab}</b><br>{a} ({ty})<br>{p} {tr('support.territory.col_population')} "
-             f"({y})<br>{tr('common.source')}: {s}"
+    e = plot_text  # hover is Plotly markup: every part from data is escaped
+    hover = [f"<b>{e(lab)}</b><br>{e(a)} ({e(ty)})<br>{e(p)} "
+             f"{e(tr('support.territory.col_population'))} ({e(y)})<br>"
+             f"{e(tr('common.source'))}: {e(s)}"
              for lab, a, ty, p, y, s in zip(label, shown["amount"], shown["type"],
                                             shown["population"], shown["pop_year"],
-                                            shown["source"], strict=True)]
+                                            rows["source_url"].astype(str), strict=True)]
     chart_rows = pd.DataFrame({"label": label, "value": rows["per_inhabitant"],
                                "text": shown["per_inh"], "hover": hover})
     undrawn = label[rows["per_inhabitant"].isna()].tolist()
@@ -249,7 +262,7 @@ def coverage_map(geo: gpd.GeoDataFrame, orp: pd.DataFrame, cov: support.Coverage
     rows["fill"] = status.map(COVERAGE_COLORS)
     rows["status"] = [tr(f"support.orp_status.{s}") for s in status]
     present = [s for s in support.ORP_STATUSES if (status == s).any()]
-    legend = maps.Legend(tr("support.coverage.legend", name=title),
+    legend = maps.Legend(tr.plain("support.coverage.legend", name=title),
                          [(COVERAGE_COLORS[s], tr(f"support.orp_status.{s}")) for s in present])
     return maps.choropleth(geo, rows, key="orp_code",
                            tooltip={"orp_name": tr("common.orp"), "kraj_name": tr("common.kraj"),
@@ -302,8 +315,8 @@ def transfers(funding: pd.DataFrame, key: str, names: pd.DataFrame, is_hsou: pd.
                              rows["ref_date"].unique())
     chart = map_rows.assign(text=map_rows["value_text"])
     ranked = support_charts.hsou_side_by_side(
-        chart, title=tr("support.transfers.ranked_title",
-                        measure=tr(f"support.transfers.m.{measure}")),
+        chart, title=tr.plain("support.transfers.ranked_title",
+                              measure=tr(f"support.transfers.m.{measure}")),
         panels=(tr("support.transfers.panel_hsou"), tr("support.transfers.panel_other")),
         unit=format.unit_label(unit, lang), source=src)
     support_charts.localise(ranked, lang)

@@ -22,6 +22,7 @@ from hsou_dash.domain.caveats import caveats
 from hsou_dash.domain.profile import aggregate_series, series, trend_indicators
 from hsou_dash.text import Translator
 from hsou_dash.viz import charts, format, maps, palettes
+from hsou_dash.viz.export import csv_bytes
 from hsou_dash.viz.packed_layer import PackedLayer, outline_layer, pack_geometry
 
 #: Fills of the locator map: the town, the other obce of its ORP, the obce around.
@@ -92,7 +93,7 @@ def build(b: Bundle, m: towns.Membership, values: pd.DataFrame, prof: pd.DataFra
     def rank(pos: float | None, n: int) -> str:
         if pos is None or (isinstance(pos, float) and math.isnan(pos)):
             return no_data
-        return tr("common.rank_of", rank=int(pos), n=int(n))
+        return tr.plain("common.rank_of", rank=int(pos), n=int(n))
 
     for r in prof.itertuples(index=False):
         ind, year = r.indicator_id, int(r.year)
@@ -107,7 +108,7 @@ def build(b: Bundle, m: towns.Membership, values: pd.DataFrame, prof: pd.DataFra
             "theme": tr(f"theme.{r.theme}"), "indicator": indicator_name(b.catalog, ind, lang),
             "year": year, "value": fmt(r.value, unit) + (" ⚠" if weak else ""),
             "counts": counts,
-            "flag": tr("obec_layer.flag_short", n=towns.SMALL_DENOMINATOR) if weak else "",
+            "flag": tr.plain("obec_layer.flag_short", n=towns.SMALL_DENOMINATOR) if weak else "",
             "orp": fmt(r.orp, unit), "kraj": fmt(r.kraj, unit), "cz": fmt(r.cz, unit),
             "rank_orp": rank(r.rank_orp, r.n_orp), "rank_kraj": rank(r.rank_kraj, r.n_kraj),
             "source": f"{r.source}; {tr('common.ref_date')} {r.ref_date}",
@@ -127,7 +128,7 @@ def build(b: Bundle, m: towns.Membership, values: pd.DataFrame, prof: pd.DataFra
                "rank_orp": tr("town.col_rank_orp"), "rank_kraj": tr("town.col_rank_kraj"),
                "theme": tr("town.col_theme"), "source": tr("common.source")}
     table = pd.DataFrame(rows, columns=list(columns))
-    csv = pd.DataFrame(raw).to_csv(index=False).encode("utf-8-sig")
+    csv = csv_bytes(pd.DataFrame(raw))
     trends = trend_indicators(values, "obec_code", m.obec_code) if not prof.empty else []
     return TownView(population=population, area=area, table=table, columns=columns, csv=csv,
                     caveats=keys, unreliable=int(sum(r["flag"] != "" for r in rows)),
@@ -209,7 +210,7 @@ def locator(b: Bundle, m: towns.Membership, obce_geo: gpd.GeoDataFrame | None,
     if border is not None:
         fmap.add_child(border)
     legend = maps.Legend("", [(FOCUS, m.obec_name),
-                              (MEMBER, tr("town.locator_members", orp=m.orp_name)),
+                              (MEMBER, tr.plain("town.locator_members", orp=m.orp_name)),
                               (AROUND, tr("town.locator_around"))])
     fmap.add_child(maps.Overlay(legend.html(), attribution))
     return fmap
