@@ -2,17 +2,19 @@
 
 Used by the ORP profile (ORP vs kraj vs Czechia) and the town profile (obec vs ORP vs kraj vs
 Czechia). Comparison values are aggregated with :mod:`hsou_dash.domain.aggregate`, so ratios
-are recomputed from summed numerators and denominators.
+are recomputed from summed numerators and denominators over the same units. A level built on
+ORP values should carry ``gaps`` (:func:`aggregate.obec_gaps`), or ratios over a declared obec
+gap (municipal tax revenue per inhabitant) read "no data" there.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
-from hsou_dash.domain.aggregate import aggregate
+from hsou_dash.domain.aggregate import Aggregate, ObecGaps, aggregate
 from hsou_dash.domain.catalogue import THEMES, theme_of
 from hsou_dash.domain.compare import rank_in, values_for
 
@@ -25,6 +27,12 @@ class Level:
     values: pd.DataFrame
     key: str
     members: list[str]
+    #: obce the ORP values leave out by construction (needed for coverage-matched ratios)
+    gaps: ObecGaps | None = field(default=None, compare=False)
+
+    def aggregate(self, indicator_id: str, year: int) -> Aggregate:
+        """This level's value with its coverage (what was left out), for notes on a page."""
+        return aggregate(self.values, self.key, self.members, indicator_id, year, self.gaps)
 
 
 def _order(ids: list[str]) -> list[str]:
@@ -50,7 +58,7 @@ def profile(values: pd.DataFrame, key: str, code: str, compare: list[Level],
                "value": float(r["value"]), "unit": r["unit"], "ref_date": r["ref_date"],
                "source": r["source"], "value_type": r["value_type"], "note": r["note"]}
         for lvl in compare:
-            row[lvl.name] = aggregate(lvl.values, lvl.key, lvl.members, ind, row["year"]).value
+            row[lvl.name] = lvl.aggregate(ind, row["year"]).value
         for lvl in rank_within:
             rank, n = rank_in(values_for(lvl.values, lvl.key, ind, row["year"]), code,
                               lvl.members)
@@ -68,8 +76,7 @@ def series(values: pd.DataFrame, key: str, code: str, indicator_id: str) -> pd.S
 
 def aggregate_series(level: Level, indicator_id: str, years: list[int]) -> pd.Series:
     """A larger territory's values by year; years it cannot be computed for are left out."""
-    out = {y: aggregate(level.values, level.key, level.members, indicator_id, y).value
-           for y in years}
+    out = {y: level.aggregate(indicator_id, y).value for y in years}
     return pd.Series({y: v for y, v in out.items() if not math.isnan(v)}, dtype=float)
 
 

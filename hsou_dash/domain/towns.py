@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from hsou_dash.domain.aggregate import numerator_denominator
+from hsou_dash.domain.aggregate import ObecGaps, numerator_denominator
 from hsou_dash.domain.catalogue import RATIOS, WEIGHTED
 from hsou_dash.domain.compare import values_for
 from hsou_dash.domain.profile import Level
@@ -142,12 +142,13 @@ class TownLevels:
 
 
 def levels(m: Membership, orp: pd.DataFrame, orp_values: pd.DataFrame, obce: pd.DataFrame,
-           obec_values: pd.DataFrame) -> TownLevels:
-    """ORP, kraj and Czechia over ORP values (ratios recomputed from summed counts); ranks
-    among the obce of the ORP and of the kraj over obec values."""
-    orp_level = Level("orp", orp_values, "orp_code", [m.orp_code])
-    kraj_level = Level("kraj", orp_values, "orp_code", orp_of_kraj(orp, m.kraj_code))
-    cz_level = Level("cz", orp_values, "orp_code", orp["orp_code"].tolist())
+           obec_values: pd.DataFrame, gaps: ObecGaps | None = None) -> TownLevels:
+    """ORP, kraj and Czechia over ORP values (ratios recomputed from summed counts over the
+    same obce, hence ``gaps``); ranks among the obce of the ORP and of the kraj over obec
+    values."""
+    orp_level = Level("orp", orp_values, "orp_code", [m.orp_code], gaps)
+    kraj_level = Level("kraj", orp_values, "orp_code", orp_of_kraj(orp, m.kraj_code), gaps)
+    cz_level = Level("cz", orp_values, "orp_code", orp["orp_code"].tolist(), gaps)
     return TownLevels(
         compare=[orp_level, kraj_level, cz_level],
         rank_within=[Level("orp", obec_values, "obec_code", obce_of_orp(obce, m.orp_code)),
@@ -216,10 +217,12 @@ def featured(towns: pd.DataFrame, obce: pd.DataFrame) -> pd.DataFrame:
 
 
 def base_counts(values: pd.DataFrame, key: str, code: str, indicator_id: str,
-                year: int) -> tuple[float, float]:
-    """(numerator, denominator) behind one territory's rate or mean; NaN where not defined."""
+                year: int, gaps: ObecGaps | None = None) -> tuple[float, float]:
+    """(numerator, denominator) behind one territory's rate or mean; NaN where not defined.
+
+    Both cover the same obce (see :func:`aggregate.numerator_denominator`)."""
     if indicator_id in RATIOS:
-        pair = numerator_denominator(values, key, code, indicator_id, year)
+        pair = numerator_denominator(values, key, code, indicator_id, year, gaps)
         return pair if pair is not None else (math.nan, math.nan)
     _, den_id = base_of(indicator_id)
     if den_id is None:
