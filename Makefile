@@ -4,8 +4,11 @@ VENV    := .venv
 BIN     := $(VENV)/bin
 BUNDLE  ?= ../shared/data
 PORT    ?= 8501
+REPLICAS ?= 2
+# make serve listens on 8080 unless PORT is given on the command line or in the environment
+SERVE_PORT = $(if $(filter file,$(origin PORT)),8080,$(PORT))
 
-.PHONY: run setup test lint bench clean browser-deps
+.PHONY: run setup test lint bench clean browser-deps serve nginx-deps
 
 ## make run: install everything, put the data bundle in place, start the app on :$(PORT)
 run: setup
@@ -24,7 +27,7 @@ data/bundle/.installed: $(VENV)/.installed
 	touch $@
 
 ## make test: the whole suite (unit, AppTest, browser) — the command CI runs
-test: setup browser-deps
+test: setup browser-deps nginx-deps
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 
@@ -32,12 +35,21 @@ browser-deps:
 	@test -x /usr/bin/chromium || { echo "Installing Debian's chromium (needs root)"; \
 	  apt-get update -qq && apt-get install -y -qq chromium; }
 
+nginx-deps:
+	@test -x /usr/sbin/nginx || { echo "Installing Debian's nginx (needs root)"; \
+	  apt-get update -qq && apt-get install -y -qq nginx; }
+
+## make serve: $(REPLICAS) replicas behind nginx on :8080 (REPLICAS=…, PORT=…); Ctrl-C stops all.
+## Installs the bundle once (from HSOU_BUNDLE_URL or BUNDLE) if none is installed.
+serve: $(VENV)/.installed nginx-deps
+	$(BIN)/python deploy/serve.py --replicas $(REPLICAS) --port $(SERVE_PORT) --bundle $(BUNDLE)
+
 lint: setup
 	$(BIN)/ruff check .
 
 ## make bench: payload, rerun and cold-start figures
-bench: setup browser-deps
+bench: setup browser-deps nginx-deps
 	$(BIN)/python benchmarks/run.py
 
 clean:
-	rm -rf data/bundle data/cache static test-artifacts
+	rm -rf data/bundle data/bundle.versions data/cache static test-artifacts

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from hsou_dash.data.loaders import DATA_ERRORS
+from hsou_dash.ui.bootstrap import ensure_bundle
 from hsou_dash.ui.text import init_lang, language_switch, t
 from hsou_dash.ui.widgets import PAGES, bundle_problem
 
@@ -14,6 +15,7 @@ st.set_page_config(page_title="HSOÚ dashboard", layout="wide",
 init_lang()
 _, corner = st.columns([5, 1])
 language_switch(corner)
+ensure_bundle()  # HSOU_BUNDLE_URL and no bundle yet: install it first, with a progress page
 
 # Emoji, not :material/…: icons: the browser turns a material page icon into a favicon
 # fetched from Google's font CDN, which a self-contained public site must not do.

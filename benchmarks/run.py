@@ -1,14 +1,25 @@
-"""Speed and memory figures (a benchmark, not a test): payload, warm rerun, cold start, RSS.
+"""Speed and memory figures (a benchmark, not a test): ``make bench``.
 
-Run: ``make bench`` (or ``.venv/bin/python benchmarks/run.py``). Prints a table and writes
-``benchmarks/results/latest.json``. Targets from the issues are printed beside each figure.
+Sections (``--only`` picks some, comma-separated):
+
+- ``payload``: bytes of one map as folium renders it (Ústecký kraj, Czechia, municipalities);
+- ``rerun``:   warm rerun of /map when a widget changes (AppTest, same process);
+- ``cold``:    fresh ``streamlit run`` → Chromium → map drawn, first and second visitor;
+- ``browser``: warm visit until drawn, ours against bare Streamlit / st_folium pages, and the
+               bytes of a first /map visit directly and through nginx (benchmarks/browser.py);
+- ``load``:    a short load table, one process vs two behind nginx (benchmarks/load.py has the
+               full matrix: ``--sessions 1,10,25,50,100 --pause 0,20``);
+- ``ws``:      websocket bytes of a /map rerun with Streamlit's compression off and on.
+
+Prints a table per section and writes ``benchmarks/results/latest.json``. Targets from the
+issues are printed beside a figure where one exists.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
-import os
-import socket
+import logging
 import statistics
 import subprocess
 import sys
@@ -18,24 +29,41 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "benchmarks"))
+
+import browser  # noqa: E402
+import load  # noqa: E402
+from servers import free_port, rss_mb  # noqa: E402
 
 from hsou_dash import config  # noqa: E402
 from hsou_dash.data import geometry, loaders  # noqa: E402
 from hsou_dash.text import translator  # noqa: E402
 from hsou_dash.viz import indicator_view  # noqa: E402
 
-RESULTS: dict[str, float] = {}
+SECTIONS = ("payload", "rerun", "cold", "browser", "load", "ws")
+RESULTS: dict[str, object] = {}
 
 
 def report(name: str, value: float, unit: str, target: str = "") -> None:
     RESULTS[name] = round(value, 3)
-    print(f"{name:<48} {value:>12,.1f} {unit:<6} {target}")
+    print(f"{name:<48} {value:>12,.1f} {unit:<6} {target}", flush=True)
+
+
+def heading(text: str) -> None:
+    print(f"\n== {text}", flush=True)
+
+
+def _rendered(m) -> int:
+    """Bytes of a folium map rendered through its public API (the whole HTML document).
+
+    streamlit-folium sends the map's script part of this document; the HTML skeleton around
+    it adds about 2 KB, so this slightly over-counts what the browser receives.
+    """
+    return len(m.get_root().render().encode())
 
 
 def map_payload(region: str) -> tuple[int, int]:
-    """Bytes the browser receives for one map: the component's script and the GeoJSON in it."""
-    from streamlit_folium import _get_map_string
-
+    """Bytes of one rendered /map map, and of the display GeoJSON inside it."""
     b = loaders.load_bundle(config.data_dir())
     level = geometry.NATIONAL if region == "CZ" else geometry.REGIONAL
     geo = loaders.orp_display_geometry(b.root, level, config.cache_dir())
@@ -44,21 +72,16 @@ def map_payload(region: str) -> tuple[int, int]:
     view = indicator_view.build(b, geo, None, region=region, indicator="unemployment_share",
                                 year=2020, scheme="fisher_jenks", k=5, tiles="none",
                                 selected=None, tr=translator("cs"), lang="cs")
-    view.map.get_root().render()
-    script = _get_map_string(view.map)
     geojson = len(json.dumps(geo.__geo_interface__, separators=(",", ":")))
-    return len(script.encode()), geojson
+    return _rendered(view.map), geojson
 
 
 def municipal_payload() -> int:
-    """Bytes of the Ústecký kraj municipal layer map script (354 obce + ORP borders)."""
-    from streamlit_folium import _get_map_string
-
+    """Bytes of the Ústecký kraj municipal layer map (354 obce + ORP borders), rendered."""
     b = loaders.load_bundle(config.data_dir())
     view = indicator_view.municipal_view(b, region="CZ042", indicator="unemployment_share",
                                          year=2020)
-    view.map.get_root().render()
-    return len(_get_map_string(view.map).encode())
+    return _rendered(view.map)
 
 
 def warm_rerun(key: str, choices: list[str], n: int = 9) -> float:
@@ -79,23 +102,15 @@ def warm_rerun(key: str, choices: list[str], n: int = 9) -> float:
     return statistics.median(times[2:])  # the first runs fill the caches
 
 
-def _rss_kb(pid: int) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
-    return 0
-
-
-def cold_start() -> tuple[float, float, float, int]:
+def cold_start() -> tuple[float, float, float, float]:
     """Fresh ``streamlit run`` → Chromium opens /map → the first ORP polygon is drawn."""
     from playwright.sync_api import sync_playwright
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     t0 = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"),
-                             "--server.port", str(port), "--server.headless", "true"],
+                             "--server.port", str(port), "--server.address", "127.0.0.1",
+                             "--server.headless", "true"],
                             cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         while True:
@@ -103,51 +118,98 @@ def cold_start() -> tuple[float, float, float, int]:
                 urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1)
                 break
             except OSError:
+                if proc.poll() is not None or time.perf_counter() - t0 > 90:
+                    raise RuntimeError("streamlit did not start") from None
                 time.sleep(0.1)
         server_up = time.perf_counter() - t0
         with sync_playwright() as p:
-            br = p.chromium.launch(executable_path=os.environ.get("HSOU_CHROMIUM",
-                                                                  "/usr/bin/chromium"),
-                                   headless=True, args=["--no-sandbox", "--disable-gpu"])
+            br = browser._launch(p)
             results = []
             for _ in range(2):  # first visitor after start, then a second (warm caches)
                 page = br.new_page(viewport={"width": 1400, "height": 1000})
                 t1 = time.perf_counter()
                 page.goto(f"http://127.0.0.1:{port}/map?region=CZ042")
-                frame = page.frame_locator("iframe[title*='st_folium']").first
-                frame.locator("path.leaflet-interactive").first.wait_for(timeout=60_000)
+                browser._drawn(page, "map")
                 results.append(time.perf_counter() - t1)
                 page.close()
             br.close()
-        return server_up, results[0], results[1], _rss_kb(proc.pid)
+        return server_up, results[0], results[1], rss_mb([proc.pid])
     finally:
         proc.terminate()
-        proc.wait(timeout=10)
+        proc.wait(timeout=15)
 
 
-def main() -> None:
-    print(f"{'figure':<48} {'value':>12} {'unit':<6} target")
-    uk_script, uk_geo = map_payload("CZ042")
-    cz_script, cz_geo = map_payload("CZ")
-    report("payload ÚK map script (GeoJSON+styles+JS)", uk_script / 1024, "KB", "< 100 KB")
-    report("  of which display GeoJSON ÚK", uk_geo / 1024, "KB")
-    report("payload CZ map script (GeoJSON+styles+JS)", cz_script / 1024, "KB", "< 400 KB")
-    report("  of which display GeoJSON CZ", cz_geo / 1024, "KB")
-    report("payload ÚK municipal layer map script", municipal_payload() / 1024, "KB", "< 250 KB")
-    report("warm rerun /map, indicator change (median)",
-           warm_rerun("map.indicator", ["ageing_index", "unemployment_share",
-                                        "distraint_share"]) * 1000, "ms", "< 250 ms")
-    report("warm rerun /map, ORP ↔ municipalities (median)",
-           warm_rerun("map.level", ["obec", "orp"]) * 1000, "ms", "< 400 ms")
-    up, first, second, rss = cold_start()
-    report("cold start: server health OK", up, "s")
-    report("cold start: first visitor until map drawn", first, "s")
-    report("second visitor until map drawn", second, "s")
-    report("server RSS after two map visits", rss / 1024, "MB")
+def main(argv: list[str] | None = None) -> int:
+    # Builders and AppTest outside `streamlit run` warn about a missing ScriptRunContext on
+    # every cached call; Streamlit resets log levels when it reads its config, so disable it.
+    logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").disabled = True
+    logging.getLogger("streamlit.runtime.state.session_state_proxy").disabled = True
+    ap = argparse.ArgumentParser(description="HSOÚ dashboard benchmarks (see the docstring)")
+    ap.add_argument("--only", default=",".join(SECTIONS),
+                    help=f"comma list of sections: {', '.join(SECTIONS)}")
+    ap.add_argument("--rounds", type=int, default=5, help="browser: warm visits per page")
+    ap.add_argument("--load-sessions", default="1,10")
+    ap.add_argument("--load-duration", type=float, default=15)
+    args = ap.parse_args(argv)
+    only = {s.strip() for s in args.only.split(",")}
+    unknown = only - set(SECTIONS)
+    if unknown:
+        ap.error(f"unknown section(s): {', '.join(sorted(unknown))}")
+
+    if "payload" in only or "rerun" in only or "cold" in only:
+        print(f"{'figure':<48} {'value':>12} {'unit':<6} target")
+    if "payload" in only:
+        uk_map, uk_geo = map_payload("CZ042")
+        cz_map, cz_geo = map_payload("CZ")
+        report("payload ÚK map, rendered (GeoJSON+styles+JS)", uk_map / 1024, "KB", "< 100 KB")
+        report("  of which display GeoJSON ÚK", uk_geo / 1024, "KB")
+        report("payload CZ map, rendered (GeoJSON+styles+JS)", cz_map / 1024, "KB", "< 400 KB")
+        report("  of which display GeoJSON CZ", cz_geo / 1024, "KB")
+        report("payload ÚK municipal layer map, rendered", municipal_payload() / 1024, "KB",
+               "< 250 KB")
+    if "rerun" in only:
+        report("warm rerun /map, indicator change (median)",
+               warm_rerun("map.indicator", ["ageing_index", "unemployment_share",
+                                            "distraint_share"]) * 1000, "ms", "< 250 ms")
+        report("warm rerun /map, ORP ↔ municipalities (median)",
+               warm_rerun("map.level", ["obec", "orp"]) * 1000, "ms", "< 400 ms")
+    if "cold" in only:
+        up, first, second, rss = cold_start()
+        report("cold start: server health OK", up, "s")
+        report("cold start: first visitor until map drawn", first, "s")
+        report("second visitor until map drawn", second, "s")
+        report("server RSS after two map visits", rss, "MB")
+    if "browser" in only:
+        heading(f"Warm visit until drawn, Chromium, same run (median of {args.rounds})")
+        warm = browser.warm_visits(args.rounds)
+        load.print_rows(warm)
+        heading("Where a warm visit's time goes (s after navigation, median of 3)")
+        times = browser.timelines()
+        load.print_rows(times)
+        heading("First visit of /map, empty browser cache: bytes")
+        first = browser.first_visit_bytes()
+        load.print_rows(first)
+        RESULTS["browser"] = {"warm": warm, "timeline": times, "first_visit": first}
+    if "load" in only:
+        heading(f"Load: /map indicator changes, {args.load_duration:g} s per cell, no pause "
+                "(full matrix: benchmarks/load.py --help)")
+        hard_stop = time.monotonic() + 1800
+        cells = load.matrix(["direct", "proxy"], [int(n) for n in args.load_sessions.split(",")],
+                            [0.0], replicas=2, compression=None, duration=args.load_duration,
+                            grace=60, max_reruns=1000, hard_stop=hard_stop, quiet=True)
+        load.print_cells(cells)
+        RESULTS["load"] = [vars(c) for c in cells]
+    if "ws" in only:
+        heading("Websocket bytes of one /map indicator change (server → browser)")
+        rows = load.ws_bytes()
+        load.print_rows(rows)
+        RESULTS["ws_bytes"] = rows
     out = REPO / "benchmarks" / "results"
     out.mkdir(exist_ok=True)
-    (out / "latest.json").write_text(json.dumps(RESULTS, indent=2, ensure_ascii=False))
+    (out / "latest.json").write_text(json.dumps(RESULTS, indent=2, ensure_ascii=False,
+                                                default=str))
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

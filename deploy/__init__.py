@@ -1,0 +1,1 @@
+"""Public deployment: nginx in front of N Streamlit replicas (see serve.py)."""
