@@ -5,6 +5,7 @@ from streamlit_folium import st_folium
 
 from hsou_dash.config import NATIONAL_CODE
 from hsou_dash.domain.catalogue import indicator_name, years_of
+from hsou_dash.domain.series import picker_notes
 from hsou_dash.ui import cache, state, widgets
 from hsou_dash.ui.text import lang, t, t_plain, tr
 from hsou_dash.viz import compare_view as cv
@@ -54,6 +55,9 @@ y_years = years_of(b.orp_values, y)
 state.keep_valid("compare.yyear", y_years, y_years[0])
 yyear = c[4].selectbox(t("common.year"), y_years, key="compare.yyear")
 sized = st.toggle(t("compare.size_toggle"), key="compare.size")
+widgets.notes_box(picker_notes(x, xyear, x_years), t("compare.x_notes", year=xyear))
+if (y, yyear) != (x, xyear):
+    widgets.notes_box(picker_notes(y, yyear, y_years), t("compare.y_notes", year=yyear))
 
 sc = cv.scatter_view(b, region=region, x=x, xyear=xyear, y=y, yyear=yyear, sized=sized,
                      selected=focus, tr=tr(), lang=lang())
@@ -64,11 +68,9 @@ in_region = region == NATIONAL_CODE or \
     b.orp.loc[b.orp["orp_code"] == focus, "kraj_code"].iloc[0] == region
 if not in_region:
     st.caption(t("compare.focus_outside", name=widgets.orp_label(b, focus)))
-for key in sc.caveats:
-    st.warning(t(key), icon=":material/warning:")
-st.download_button(t("common.download_csv"), sc.csv, mime="text/csv", key="compare.dl_scatter",
-                   file_name=t_plain("compare.scatter_download", x=x, y=y, region=region),
-                   on_click="ignore")
+widgets.retrieval_popover(sc.infos, key="compare.scatter_sources")
+widgets.csv_downloads(sc.export, t_plain("compare.scatter_download", x=x, y=y, region=region),
+                      "compare.dl_scatter", sc.headers)
 
 # --- side by side --------------------------------------------------------------------------
 st.subheader(t("compare.table_header"))
@@ -79,16 +81,18 @@ if chosen:
     st.caption(t("compare.table_intro"))
     st.dataframe(cmp.table, hide_index=True, width="stretch", height=480, column_config={
         "indicator": t("compare.col_indicator"),
-        "year": st.column_config.NumberColumn(t("compare.col_year"), format="%d"),
-        "source": t("compare.col_source"),
+        "year": widgets.column(t("compare.col_year"), "year"),
+        "cz": t("common.czechia"), "source": t("compare.col_source"),
         **{code: widgets.orp_label(b, code) for code in chosen},
     })
+    for text in cmp.coverage:
+        st.caption(t("compare.cz_coverage", note=text))
+    widgets.retrieval_popover(cmp.infos, key="compare.table_sources")
+    widgets.notes_box(cmp.notes)
     st.plotly_chart(cmp.chart, width="stretch", key="compare.pct")
     st.caption(t("compare.pct_note"))
-    for key in cmp.caveats:
-        st.warning(t(key), icon=":material/warning:")
-    st.download_button(t("common.download_csv"), cmp.csv, mime="text/csv", on_click="ignore",
-                       file_name=t_plain("compare.table_download"), key="compare.dl_table")
+    widgets.csv_downloads(cmp.export, t_plain("compare.table_download"), "compare.dl_table",
+                          cmp.headers)
 else:
     st.info(t("compare.table_empty"), icon=":material/info:")
 
@@ -103,10 +107,11 @@ if sim.similar.placed:
                      column_config={
                          "orp_name": t("compare.col_orp"), "kraj_name": t("compare.col_kraj"),
                          "hsou": t("compare.col_hsou"),
-                         "distance": st.column_config.NumberColumn(t("compare.col_distance"),
-                                                                   format="%.2f")})
+                         "distance": widgets.number_column(t("compare.col_distance"), 2)})
         st.caption(t("compare.similar_sources",
                      sources=cv.sources(b, tr(), list(sim.similar.indicators), lang())))
+        widgets.retrieval_popover(cv.source_infos(b, list(sim.similar.indicators), lang()),
+                                  key="compare.similar_how")
     with right:
         st_folium(sim.map, key="compare.similar_map", height=360, use_container_width=True,
                   returned_objects=[])

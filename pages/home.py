@@ -3,16 +3,17 @@
 import streamlit as st
 from streamlit_folium import st_folium
 
-from hsou_dash.domain.catalogue import indicator_name
-from hsou_dash.domain.caveats import caveats
 from hsou_dash.domain.headline import headline
 from hsou_dash.domain.params import Parsed, parse_region
 from hsou_dash.escape import md
 from hsou_dash.ui import cache, state, widgets
-from hsou_dash.ui.text import lang, t, tr
+from hsou_dash.ui.text import lang, t, t_plain, tr
 from hsou_dash.viz import format, home_view
 
+HEADLINE = ("unemployment_share", "distraint_share")
+
 b = widgets.bundle_or_stop()
+root = str(b.root)
 params, fresh = state.read("home")
 parsed = Parsed()
 state.seed({"home.region": parse_region(params.get("region"), b.kraje, parsed)}, fresh)
@@ -22,33 +23,48 @@ st.markdown(f"##### {t('home.lead')}")
 state.show_notices(parsed.notices, fresh)
 
 region = widgets.region_select(b, "home.region")
-h = headline(b, region)
-no_data = t("common.no_data")
-cols = st.columns(2 + len(h.figures))
+gaps = cache.gaps_for(root, *HEADLINE)
+h = headline(b, region, HEADLINE, gaps=gaps)
+figs = home_view.figures(b, h, region, tr(), lang(), gaps)
+no_data = t_plain("common.no_data")
+share, current = h.share, h.share_current
+cols = st.columns(2 + len(figs))
 cols[0].metric(t("home.n_orp"), h.n_orp, border=True)
 cols[0].caption(t("home.n_hsou") + f": **{h.n_hsou}**")
-cols[1].metric(t("home.pop_hsou"),
-               md(format.value(h.population_hsou, "persons", lang(), no_data)),
-               border=True, help=t("home.pop_hsou_help", year=h.population_year))
-cols[1].caption(t("home.share_of", share=format.number(h.hsou_population_share, 1, lang())))
-for col, fig in zip(cols[2:], h.figures, strict=True):
-    # metric label, value and help all render Markdown; names, units and sources are data
-    col.metric(md(f"{indicator_name(b.catalog, fig.indicator_id, lang())} ({fig.year})"),
-               md(format.value(fig.region, fig.unit, lang(), no_data)), border=True,
-               help=md(format.source_line(tr(), b.catalog.at[fig.indicator_id, "source"],
-                                          [fig.ref_date])))
-    col.caption(t("home.vs_cz", value=format.value(fig.czechia, fig.unit, lang(), no_data)))
-    for key in caveats(fig.indicator_id, fig.year):
-        col.caption(f":orange[{t(key)}]")
+cols[1].metric(t("trust.hsou_share_label", year=share.year),
+               md(home_view.share_text(share, lang(), no_data)), border=True,
+               help=t("trust.hsou_share_help", year=share.year))
+cols[1].caption(t("home.pop_hsou_line", n=format.number(share.population_hsou, 0, lang()),
+                  ref=home_view.population_ref(b, share.year, lang())))
+if current is not None and current.year != share.year:
+    cols[1].caption(t("home.share_current",
+                      label=t_plain("trust.hsou_share_label", year=current.year),
+                      share=home_view.share_text(current, lang(), no_data),
+                      ref=home_view.population_ref(b, current.year, lang())))
+pop_info = home_view.population_source(b, [share.year])
+cols[1].caption(md(format.source_text(pop_info, lang())))
+for col, fig in zip(cols[2:], figs, strict=True):
+    # metric label and value render Markdown; names, units and sources are data
+    col.metric(md(fig.label), md(fig.value), border=True)
+    col.caption(t("home.vs_cz", value=fig.czechia))
+    col.caption(md(fig.source))
+    for note in fig.notes:
+        col.caption(f":orange[{t(note.text_key, year=note.year)}]")
+    for text in fig.coverage:
+        col.caption(md(text))
+hsou_info = home_view.hsou_source(b)
+widgets.retrieval_popover([(t_plain("trust.hsou_share_label", year=share.year), pop_info),
+                           *[(f.label, f.info) for f in figs],
+                           (t_plain("home.map_title"), hsou_info)], key="home.sources")
 
 left, right = st.columns([3, 2], gap="large")
 with left:
-    geo = cache.region_geometry(str(b.root), region)
+    geo = cache.region_geometry(root, region)
     orp = b.orp if region == "CZ" else b.orp[b.orp["kraj_code"] == region]
     st_folium(home_view.status_map(geo, orp, tr()), key="home.map", height=420,
               use_container_width=True, returned_objects=[])
+    st.caption(t("map.hsou_list_source", source=hsou_info.line(lang())))
     widgets.attribution()
-    st.caption(t("orp.hsou_source", source=b.orp["hsou_list_source"].dropna().iloc[0]))
 with right:
     st.subheader(t("home.what_title"))
     st.markdown(t("home.what"))
@@ -59,7 +75,7 @@ with right:
     widgets.page_link("methodology", t("home.to_methodology"))
     st.subheader(t("home.towns_title"))
     st.caption(t("home.towns_intro"))
-    for town in cache.featured_towns(str(b.root)).itertuples():
+    for town in cache.featured_towns(root).itertuples():
         widgets.page_link("town", t("town.featured_link", name=town.obec_name,
                                     orp=town.orp_name), obec=town.obec_code)
 

@@ -4,9 +4,10 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from hsou_dash.domain.catalogue import years_of
-from hsou_dash.domain.caveats import caveats
 from hsou_dash.domain.classify import MAX_K, MIN_K, SCHEMES
 from hsou_dash.domain.params import obec_indicators, parse_map_params
+from hsou_dash.domain.series import picker_notes
+from hsou_dash.domain.sources import hsou_list_source
 from hsou_dash.domain.towns import SMALL_DENOMINATOR, fold
 from hsou_dash.escape import md
 from hsou_dash.ui import cache, state, widgets
@@ -58,6 +59,7 @@ if not years:  # the kraj has no municipal values for it after all: stay with OR
 state.keep_valid("map.year", years, years[0])
 with c4:
     year = st.selectbox(t("common.year"), years, key="map.year")
+widgets.notes_box(picker_notes(indicator, year, years), t("map.year_notes", year=year))
 region_orp = indicator_view.region_orp(b, region)
 state.keep_valid("map.orp", [None, *region_orp["orp_code"]], None)
 obce = indicator_view.region_obce(b, region) if region in layer.regions else None
@@ -76,7 +78,7 @@ height = 780 if present else 560  # presentation mode: a big map, tables below i
 
 outline = cache.hsou_outline(root, region) if show_hsou else None
 common = dict(region=region, indicator=indicator, year=year, scheme=scheme, k=k, tiles=tiles,
-              tr=tr(), lang=lang(), height=height)
+              tr=tr(), lang=lang(), height=height, gaps=cache.gaps_for(root, indicator))
 if level == "obec":
     view = indicator_view.build_obec(
         b, values, cache.kraj_obec_geometry(root, region), cache.region_geometry(root, region),
@@ -93,11 +95,17 @@ with left:
     st_folium(view.map, key="map.click", height=height, use_container_width=True,
               returned_objects=["last_active_drawing"], on_change=_on_click)
     st.caption(md(view.source))
+    if view.region_line is not None:
+        st.caption(indicator_view.region_text(view.region_line, widgets.region_name(b, region),
+                                              tr()))
+    hsou_info = hsou_list_source(b.orp)
+    if show_hsou:
+        st.caption(t("map.hsou_list_source", source=hsou_info.line(lang())))
+    widgets.retrieval_popover([(view.title, view.info), *([(t_plain("map.hsou_outline"),
+                               hsou_info)] if show_hsou else [])], key="map.sources")
     widgets.attribution()
     if view.missing:
         st.caption(t("map.missing" if level == "orp" else "obec_layer.missing", n=view.missing))
-    for key in caveats(indicator, year):
-        st.warning(t(key), icon=":material/warning:")
 with right:
     if level == "obec":
         names = dict(zip(obce["obec_code"], obce["obec_name"] + " (" + obce["orp_name"] + ")",
@@ -130,9 +138,9 @@ with right:
             st.plotly_chart(view.bars, width="stretch", key="map.bars")
         else:
             st.caption(t("obec_layer.bars_hint"))
-    st.download_button(t("common.download_csv"), view.csv, mime="text/csv",
-                       file_name=t_plain("map.download_name", indicator=indicator, year=year,
-                                         region=region if level == "orp" else f"{region}_obce"))
+    widgets.csv_downloads(view.export, t_plain(
+        "map.download_name", indicator=indicator, year=year,
+        region=region if level == "orp" else f"{region}_obce"), "map.dl", view.headers)
 
 state.write("map", {"region": region, "indicator": indicator, "year": year,
                     "orp": st.session_state.get("map.orp"), "scheme": scheme, "k": k,

@@ -1,14 +1,15 @@
-"""/methodology — the HSOÚ delimitation explained, an open re-computation, the catalogue."""
+"""/methodology — the HSOÚ delimitation explained, an open re-computation, the catalogue, and
+our numbers against published ones."""
 
 import streamlit as st
 from streamlit_folium import st_folium
 
 from hsou_dash.config import NATIONAL_CODE
 from hsou_dash.domain import hsou
-from hsou_dash.escape import md_document
 from hsou_dash.ui import cache, state, widgets
+from hsou_dash.ui import trust_sections as sections
 from hsou_dash.ui.text import lang, t, t_plain, tr
-from hsou_dash.viz import format
+from hsou_dash.viz import format, trust_view
 from hsou_dash.viz import hsou_view as hv
 from hsou_dash.viz.compare_view import sources
 
@@ -25,19 +26,27 @@ state.show_notices(parsed.notices, fresh)
 
 # --- what SRR ČR 2021+ says ----------------------------------------------------------------
 st.header(t("methodology.srr_header"))
-official = cache.recomputation(root, (), hsou.DEFAULT_STANDARDISATION, hsou.DEFAULT_CUTOFF)
-st.markdown(t("methodology.srr_text", share=format.number(official.official_share, 1, lang())))
-st.caption(t("methodology.srr_source"))
+share = cache.hsou_population_share(root)  # the one HSOÚ share, as on the home page
+share_text = format.attach_unit(format.number(share.share, 1, lang()), "%", lang())
+text_col, metric_col = st.columns([4, 1], gap="medium")
+text_col.markdown(t("methodology.srr_text", share=format.number(share.share, 1, lang())))
+metric_col.metric(t("trust.hsou_share_label", year=share.year), share_text, border=True,
+                  help=t("trust.hsou_share_help", year=share.year))
+metric_col.caption(t("methodology.hsou_share_caption", year=share.year))
+hsou_src, pop_src = hv.srr_sources(b)
+st.caption(t("methodology.srr_source", hsou=hsou_src.line(lang()),
+             population=trust_view.source_text(pop_src, lang(), label=False)))
+with st.expander(t("trust.how_obtained")):
+    st.markdown(trust_view.retrieval_markdown([
+        (t_plain("orp.hsou_list"), hsou_src.retrieval),
+        (t_plain("common.population"), pop_src.retrieval)]))
 st.markdown(f"**{t('methodology.srr_table')}**")
 st.dataframe(hv.srr_table(b, available, tr(), lang()), hide_index=True, width="stretch",
              column_config={k: t(f"methodology.col_{k}") for k in
                             ("srr", "bundle", "year", "status")})
 st.subheader(t("methodology.unpublished_header"))
 st.markdown(t("methodology.unpublished_text"))
-with st.expander(t("methodology.source_doc")):
-    doc = cache.document(root, "hsou_methodology")
-    # the bundle's own notes stay Markdown, without images, HTML or non-http(s) links
-    st.markdown(md_document(doc)) if doc else st.caption(t("methodology.source_doc_missing"))
+sections.render_background_document(root)
 
 # --- the re-computation --------------------------------------------------------------------
 st.header(t("methodology.recompute_header"))
@@ -60,8 +69,9 @@ if not inputs:
     st.info(t("methodology.no_inputs"), icon=":material/info:")
 m = st.columns(5)
 m[0].metric(t("methodology.m_computed"), len(rc.selected), border=True)
-m[1].metric(t("methodology.m_share"), format.value(rc.selected_share, "%", lang(),
-                                                   t("common.no_data")), border=True)
+m[1].metric(t("methodology.m_share", year=rc.population_year),
+            format.attach_unit(format.number(rc.selected_share, 1, lang()), "%", lang())
+            if rc.selected_share == rc.selected_share else t("common.no_data"), border=True)
 m[2].metric(t("methodology.m_agree"), t("methodology.agree_value", n=rc.count(hsou.BOTH),
                                         total=len(rc.official)), border=True)
 m[3].metric(t("methodology.m_only_computed"), rc.count(hsou.ONLY_COMPUTED), border=True)
@@ -91,42 +101,34 @@ with right:
                  column_config={
                      "rank": st.column_config.NumberColumn(t("methodology.col_rank"), format="%d"),
                      "orp_name": t("methodology.col_orp"), "kraj_name": t("methodology.col_kraj"),
-                     "score": st.column_config.NumberColumn(t("methodology.col_score"),
-                                                            format="%.2f"),
-                     "population": st.column_config.NumberColumn(
-                         t("methodology.col_population"), format="%d"),
-                     "cum_share": st.column_config.NumberColumn(
-                         t("methodology.col_cum_share"), format="%.1f"),
+                     **{f"{c}_text": t(f"methodology.col_{c}")
+                        for c in ("score", "population", "cum_share")},
                      "in_computed": t("methodology.col_in_computed"),
                      "in_official": t("methodology.col_in_official"),
                      "agreement": t("methodology.col_agreement")})
-    st.download_button(t("common.download_csv"), view.csv, mime="text/csv", on_click="ignore",
-                       file_name=t_plain("methodology.recompute_download", method=method,
-                                         cutoff=cutoff), key="methodology.dl_recompute")
+    st.caption(t("methodology.rank_note"))
+    widgets.csv_downloads(view.export, t_plain("methodology.recompute_download", method=method,
+                                               cutoff=cutoff), "methodology.dl_recompute")
 
 # --- indicator catalogue -------------------------------------------------------------------
 st.header(t("methodology.catalogue_header"))
 st.caption(t("methodology.catalogue_intro"))
 catalogue = cache.indicator_catalogue(root, lang())
-st.dataframe(catalogue, hide_index=True, width="stretch", height=520, column_config={
-    "indicator_id": t("methodology.col_id"),
-    "source_url": st.column_config.TextColumn(t("methodology.col_source_url")),
-    **{c: t(f"methodology.col_{c}") for c in
-       ("theme", "name", "definition", "unit", "direction", "years", "ref_dates", "source",
-        "licence", "caveats", "hsou")}})
+st.dataframe(catalogue[list(hv.CATALOGUE_SHOWN)], hide_index=True, width="stretch", height=520,
+             column_config=sections.catalogue_columns())
 d1, d2 = st.columns(2)
-d1.download_button(t("methodology.download_catalogue"), hv.catalogue_csv(catalogue),
-                   file_name=t_plain("methodology.catalogue_download"), mime="text/csv",
-                   on_click="ignore", key="methodology.dl_catalogue")
-d2.download_button(t("methodology.download_values"),
-                   lambda: hv.values_csv(b, catalogue["indicator_id"].tolist()),
-                   file_name=t_plain("methodology.values_download"), mime="text/csv",
-                   on_click="ignore", key="methodology.dl_values")
-for name, label in (("indicator_sources", "sources_doc"), ("boundary_sources", "boundary_doc")):
-    doc = cache.document(root, name)
-    if doc:
-        with st.expander(t(f"methodology.{label}")):
-            st.markdown(md_document(doc))
+with d1:
+    st.caption(t("methodology.download_catalogue"))
+    widgets.csv_downloads(catalogue, t_plain("methodology.catalogue_download"),
+                          "methodology.dl_catalogue")
+with d2:
+    st.caption(t("methodology.download_values"))
+    widgets.csv_downloads(lambda: hv.values_table(b, catalogue["indicator_id"].tolist()),
+                          t_plain("methodology.values_download"), "methodology.dl_values")
+sections.render_retrieval(root, catalogue)
+
+# --- our numbers against published ones ----------------------------------------------------
+sections.render_reconciliation(root)
 
 state.write("methodology", {"inputs": hv.inputs_param(inputs, available), "method": method,
                             "cutoff": cutoff})

@@ -4,6 +4,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from hsou_dash.config import DEFAULT_ORP
+from hsou_dash.domain.catalogue import indicator_name
 from hsou_dash.domain.params import Parsed, parse_orp
 from hsou_dash.escape import md
 from hsou_dash.ui import cache, state, widgets
@@ -36,19 +37,12 @@ facts.append(t("orp.agglomeration", name=f.iti_metro_agglomeration,
                share=format.number(f.share_pop_in_agglomeration_2020, 1, lang()))
              if isinstance(f.iti_metro_agglomeration, str) else t("orp.no_agglomeration"))
 st.markdown("\n".join(f"- {x}" for x in facts))
-st.caption(t("orp.hsou_source", source=f.hsou_list_source))
+st.caption(t("orp.hsou_source", source=p.hsou_source))
 
 st.subheader(t("orp.key_figures"))
-cols = st.columns(len(orp_view.KEY_INDICATORS))
-for col, ind in zip(cols, orp_view.KEY_INDICATORS, strict=True):
-    row = p.table[p.raw["indicator_id"] == ind]
-    if row.empty:
-        continue
-    r = row.iloc[0]
-    col.metric(md(f"{r.indicator} ({r.year})"), md(r.value), border=True,
-               help=md(f"{t_plain('common.source')}: {r.source}; "
-                       f"{t_plain('common.ref_date')} {r.ref_date}"))
-    col.caption(t("orp.vs", kraj=r.kraj, cz=r.cz))
+for col, k in zip(st.columns(len(orp_view.KEY_INDICATORS)), p.key_figures, strict=False):
+    col.metric(md(k.label), md(k.value), border=True, help=md(k.help))
+    col.caption(" ".join(x for x in (t("orp.vs", kraj=k.kraj, cz=k.cz), md(k.marks)) if x))
 
 links = st.columns(3)
 with links[0]:
@@ -60,14 +54,14 @@ left, right = st.columns([3, 2], gap="medium")
 with left:
     st.subheader(t("orp.all_indicators"))
     st.dataframe(p.table, hide_index=True, width="stretch", height=560, column_config={
-        c: t(f"orp.col_{c}") for c in
-        ("theme", "indicator", "year", "value", "kraj", "cz", "rank_kraj", "rank_cz",
-         "ref_date", "source")})
+        c: t(f"orp.col_{c}") for c in orp_view.TABLE_COLUMNS})
     st.caption(t("common.rank_note"))
-    for key in p.caveats:
-        st.warning(t(key), icon=":material/warning:")
-    st.download_button(t("common.download_csv"), p.csv, mime="text/csv",
-                       file_name=t_plain("orp.download_name", code=code))
+    if p.notes:
+        st.warning(f"**{t('orp.notes')}**\n\n" + "\n".join(
+            f"{i}. {md(n)}" for i, n in enumerate(p.notes, 1)), icon=":material/info:")
+    with st.expander(t("trust.how_obtained")):
+        st.markdown(p.retrieval)
+    widgets.csv_downloads(p.export, t_plain("orp.download_name", code=code), "orp.dl")
 with right:
     st.subheader(t("orp.locator"))
     geo = cache.region_geometry(str(b.root), f.kraj_code)
@@ -80,15 +74,19 @@ with right:
                          "distraint_share" if "distraint_share" in p.trend_options
                          else p.trend_options[0])
         ind = st.selectbox(t("orp.trend_pick"), p.trend_options, key="orp.trend",
-                           format_func=lambda i: b.catalog.at[i, f"name_{lang()}"])
-        st.plotly_chart(orp_view.trend_figure(b, p, ind, tr(), lang()), width="stretch")
+                           format_func=lambda i: indicator_name(b.catalog, i, lang()))
+        st.plotly_chart(orp_view.trend_figure(b, p, ind, tr(), lang()), width="stretch",
+                        key="orp.trend_chart")
         st.caption(t("orp.trend_note"))
+        for note in orp_view.trend_notes(b, p, ind, tr()):
+            st.caption(f":material/info: {note}")
 
-obce = orp_view.municipalities(b, code, cache.obec_values_cz(str(b.root)))
+obce = orp_view.municipalities(b, code, cache.obec_values_cz(str(b.root)), lang())
 st.subheader(t("orp.municipalities", n=len(obce)))
-st.dataframe(obce, hide_index=True, width="stretch", column_config={
+st.dataframe(obce[["obec_name", "obec_code", "population_text", "year", "profile"]],
+             hide_index=True, width="stretch", column_config={
     "obec_name": t("orp.col_obec"), "obec_code": t("orp.col_obec_code"),
-    "population": st.column_config.NumberColumn(t("orp.col_population"), format="%d"),
+    "population_text": st.column_config.TextColumn(t("orp.col_population")),
     "year": st.column_config.NumberColumn(t("orp.col_pop_year"), format="%d"),
     "profile": st.column_config.LinkColumn(t("orp.col_profile"), display_text=t("orp.open_town")),
 })

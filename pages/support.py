@@ -66,14 +66,15 @@ scale = st.session_state.get("support.scale", v["scale"])
 
 with tabs[tab]:
     if tab == "catalogue":
-        df, csv = view.catalogue(shown, kinds, tr(), lang())
+        df, _ = view.catalogue(shown, kinds, tr(), lang())
         if shown.empty:
             st.info(t("support.none_shown"))
         st.dataframe(df, hide_index=True, width="stretch",
                      column_config=section.catalogue_columns())
         st.caption(t("support.quoted"))
-        st.download_button(t("common.download_csv"), csv, mime="text/csv",
-                           file_name=t_plain("support.download_name"))
+        widgets.csv_downloads(view.catalogue_export(shown, kinds),
+                              t_plain("support.download_name"), "support.dl",
+                              float_format="%.0f")
         for _, row in shown.iterrows():
             elig_label = t(f"support.elig.{row['eligibility']}")
             with st.expander(f"{md(labels[row['instrument_id']])} — {elig_label}"):

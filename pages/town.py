@@ -59,8 +59,7 @@ if m is None:
     st.stop()
 
 values = cache.kraj_obec_values(root, m.kraj_code)
-view = town_view.build(b, m, values, cache.town_profile(root, m.obec_code),
-                       cache.obec_areas(root, m.kraj_code), tr(), lang())
+view = cache.town(root, m.obec_code, lang())
 
 st.divider()
 place = " · ".join([t("town.code", code=m.obec_code), f"{t('common.orp')} {md(m.orp_name)}",
@@ -68,6 +67,7 @@ place = " · ".join([t("town.code", code=m.obec_code), f"{t('common.orp')} {md(m
 st.markdown(f"**{place}**")
 hsou = t("town.hsou_yes" if m.is_hsou else "town.hsou_no", orp=m.orp_name)
 st.markdown(f":{'orange' if m.is_hsou else 'gray'}-badge[{hsou}]")
+st.caption(t("town.hsou_source", source=view.hsou_source))
 if m.obec_code in set(cache.featured_towns(root)["obec_code"]):
     st.caption(t("town.featured_note"))
 c1, c2, c3 = st.columns([1, 1, 2])
@@ -95,10 +95,13 @@ else:
     if view.unreliable:
         st.caption(t("obec_layer.unreliable_note", n=view.unreliable,
                      threshold=towns.SMALL_DENOMINATOR))
-    for key in view.caveats:
-        st.warning(t(key), icon=":material/warning:")
-    st.download_button(t("common.download_csv"), view.csv, mime="text/csv",
-                       file_name=t_plain("town.download_name", code=m.obec_code))
+    if view.notes:
+        st.warning(f"**{t('town.notes')}**\n\n" + "\n".join(
+            f"{i}. {md(n)}" for i, n in enumerate(view.notes, 1)), icon=":material/info:")
+    with st.expander(t("trust.how_obtained")):
+        st.markdown(view.retrieval)
+    widgets.csv_downloads(view.export, t_plain("town.download_name", code=m.obec_code),
+                          "town.dl")
 
 left, right = st.columns([3, 2], gap="medium")
 with left:
@@ -108,12 +111,13 @@ with left:
         state.keep_valid("town.trend", view.trends, default)
         indicator = st.selectbox(t("town.trend_pick"), view.trends, key="town.trend",
                                  format_func=lambda i: indicator_name(b.catalog, i, lang()))
-        st.plotly_chart(town_view.trend(b, m, values, indicator, tr(), lang()),
+        st.plotly_chart(town_view.trend(b, m, values, indicator, tr(), lang(),
+                                        levels=cache.town_levels(root, m.obec_code)),
                         width="stretch", key="town.trend_chart")
         if aggregation_kind(indicator) == "count":
             st.caption(t("town.trend_counts_note"))
-        if indicator == "population":
-            st.caption(t("town.population_break"))
+        for note in town_view.trend_notes(values, m, indicator, tr()):
+            st.caption(f":material/info: {note}")
     else:
         st.caption(t("town.no_trends"))
 with right:

@@ -188,17 +188,23 @@ def markdown_problems(markdown: str) -> list[str]:
     return problems
 
 
-_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+_NUMBER = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?")
 
 
 def unsafe_csv_cells(data: bytes) -> tuple[list[str], int]:
     """Cells of a downloaded CSV that a spreadsheet would run as a formula, and how many
-    cells were neutralised (start with an apostrophe before a formula character)."""
+    cells were neutralised (start with an apostrophe before a formula character).
+
+    Reads both variants the app offers: comma-separated, and the Czech-Excel one
+    (semicolons, decimal comma), told apart by the header line."""
     import csv
     import io
 
+    text = data.decode("utf-8-sig")
+    header = text.split("\n", 1)[0]
+    sep = ";" if header.count(";") > header.count(",") else ","
     unsafe, neutralised = [], 0
-    for row in csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")):
+    for row in csv.reader(io.StringIO(text, newline=""), delimiter=sep):
         for cell in row:
             if cell[:1] in ("=", "+", "-", "@", "\t", "\r") and not _NUMBER.fullmatch(cell):
                 unsafe.append(cell)

@@ -183,6 +183,12 @@ def _gap_of(indicator_id: str) -> str | None:
     return r.numerator if r is not None and r.numerator in OBEC_GAPS else None
 
 
+def needs_gaps(indicator_id: str) -> bool:
+    """Whether an ORP-level aggregate of ``indicator_id`` needs :class:`ObecGaps` (the
+    indicator or a ratio's numerator is a declared obec gap)."""
+    return _gap_of(indicator_id) is not None
+
+
 def _declared_obec_members(values: pd.DataFrame, key: str, gap: str | None,
                            left: list[str], year: int) -> list[str]:
     """At obec level, the left-out obce that are a declared gap (documented, always allowed)."""

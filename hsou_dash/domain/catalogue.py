@@ -11,6 +11,8 @@ from typing import Literal
 
 import pandas as pd
 
+from hsou_dash.text import catalogue as text_catalogue
+
 
 @dataclass(frozen=True)
 class Ratio:
@@ -115,7 +117,18 @@ def years_of(values: pd.DataFrame, indicator_id: str) -> list[int]:
     return sorted(values.loc[mask, "year"].unique().tolist(), reverse=True)
 
 
+#: Text-catalogue prefix of display names that replace the bundle's (``indicator_name.<id>``):
+#: the bundle's Czech "Podíl osob v exekuci" does not say that the base is the population 15+,
+#: while its English name does; every picker, title and label reads names here.
+NAME_OVERRIDE = "indicator_name"
+
+
 def indicator_name(catalog: pd.DataFrame, indicator_id: str, lang: str) -> str:
+    """The display name of an indicator: the text catalogue's override when there is one,
+    else the bundle catalogue's name in ``lang``."""
+    override = text_catalogue().get(lang, {}).get(f"{NAME_OVERRIDE}.{indicator_id}")
+    if override:
+        return override
     col = "name_en" if lang == "en" else "name_cs"
     return str(catalog.at[indicator_id, col])
 
@@ -245,4 +258,16 @@ BREAKS: dict[str, tuple[Break, ...]] = {
     ),
     **{i: (_DISTRAINT_2019_DATE, _DISTRAINT_2022_RECORDS, _DISTRAINT_2022_REASSIGNED)
        for i in ("persons_in_distraint", "executions_count", "persons_3plus_executions")},
+}
+
+
+#: Caveats that hold for every year of an indicator (how it is built, what it stands in for).
+#: Year-specific caveats and breaks are in :data:`BREAKS`; both are read through
+#: :func:`hsou_dash.domain.series.value_notes`, so each rule has this one home.
+INDICATOR_NOTES: dict[str, tuple[str, ...]] = {
+    **{i: ("map.caveat_end_year",) for i in (
+        "total_increase_per_1000", "net_migration_per_1000", "dwellings_completed_per_1000")},
+    **{i: ("map.caveat_mz2024",) for i in (
+        "distraint_share_mz2024", "persons_in_distraint_mz2024", "executions_count_mz2024",
+        "pop_15plus_mz2024")},
 }

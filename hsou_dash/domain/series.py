@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from hsou_dash.domain.catalogue import BREAKS, Break
+from hsou_dash.domain.catalogue import BREAKS, INDICATOR_NOTES, Break
 
 
 def _applies(b: Break, territory: str | None) -> bool:
@@ -57,3 +57,24 @@ def span_notes(indicator_id: str, years: Iterable[int],
     for y in ys:
         out += [b for b in year_notes(indicator_id, y, territory) if b not in out]
     return out
+
+
+def value_notes(indicator_id: str, year: int, territory: str | None = None,
+                compared_with: Iterable[int] = ()) -> list[Break]:
+    """Every note a value of ``year`` carries: :func:`year_notes` (its caveats, breaks against
+    ``compared_with``), then the indicator's all-year caveats (:data:`INDICATOR_NOTES`, given
+    ``year`` so that every note translates the same way: ``tr(n.text_key, year=n.year)``)."""
+    out = year_notes(indicator_id, year, territory, compared_with)
+    return out + [Break(int(year), "caveat", k) for k in INDICATOR_NOTES.get(indicator_id, ())
+                  if k not in {b.text_key for b in out}]
+
+
+def picker_notes(indicator_id: str, year: int, years: Iterable[int],
+                 territory: str | None = None) -> list[Break]:
+    """What a year picker must say about the chosen ``year`` among the offered ``years``:
+    :func:`value_notes` against the neighbouring years offered (the ones a reader switches
+    to and compares with). So 2021 of population carries the census break (2020 is on the
+    other side), 2016 does not; a caveat of the year shows whatever the neighbours."""
+    ys = sorted({int(y) for y in years} | {int(year)})
+    i = ys.index(int(year))
+    return value_notes(indicator_id, year, territory, ys[max(i - 1, 0): i + 2])

@@ -23,13 +23,14 @@ from hsou_dash import config
 from hsou_dash.assets import ensure_leaflet
 from hsou_dash.data import geometry, loaders
 from hsou_dash.data.loaders import Bundle
-from hsou_dash.domain import hsou, profile, support, towns
+from hsou_dash.domain import aggregate, hsou, profile, reconcile, support, towns
 from hsou_dash.domain.classify import classify
 from hsou_dash.domain.compare import values_for
+from hsou_dash.domain.headline import PopulationShare, hsou_share
 from hsou_dash.domain.params import ObecLayer
 from hsou_dash.domain.towns import featured, search_index
 from hsou_dash.text import translator
-from hsou_dash.viz import compare_view, hsou_view, orp_view
+from hsou_dash.viz import compare_view, hsou_view, orp_view, town_view
 from hsou_dash.viz.packed_layer import pack_geometry
 
 #: Every cached function of this module, so that a new bundle version can drop them all.
@@ -115,6 +116,21 @@ def hsou_outline(root: str, region: str) -> gpd.GeoDataFrame:
 def obec_values_cz(root: str):
     """Indicator values of every obec in Czechia (loaded on first use, ~0.5 s, then shared)."""
     return loaders.load_obec_values_cz(Path(root))
+
+
+@_cached()
+def obec_gaps(root: str) -> aggregate.ObecGaps:
+    """Obce that a declared gap indicator leaves out (municipal tax revenue), built once from
+    the national obec table (~0.07 s after it is loaded). Pass it to every kraj/Czechia ratio
+    (``aggregate``, ``headline``, ``Level``): numerator and denominator then cover the same obce,
+    and ``coverage_notes`` can say which ones are left out."""
+    return aggregate.obec_gaps(obec_values_cz(root))
+
+
+def gaps_for(root: str, *indicator_ids: str) -> aggregate.ObecGaps | None:
+    """:func:`obec_gaps` when a kraj/Czechia value of any of ``indicator_ids`` needs it, else
+    ``None`` — so a page showing other indicators never loads the national obec table."""
+    return obec_gaps(root) if any(map(aggregate.needs_gaps, indicator_ids)) else None
 
 
 @_cached()
@@ -217,17 +233,6 @@ def obec_areas(root: str, kraj: str) -> pd.DataFrame:
     return loaders.load_obec_areas(Path(root), kraj)
 
 
-@_cached(max_entries=512)
-def town_profile(root: str, obec_code: str) -> pd.DataFrame:
-    """Fact-sheet rows of one municipality against its ORP, kraj and Czechia (~0.2 s)."""
-    b = bundle(root)
-    m = towns.membership(b.obce, b.orp, obec_code)
-    if m is None:
-        return pd.DataFrame()
-    values = kraj_obec_values(root, m.kraj_code)
-    lv = towns.levels(m, b.orp, b.orp_values, b.obce, values)
-    return profile.profile(values, "obec_code", obec_code, lv.compare, lv.rank_within)
-
 
 @_cached()
 def support_tables(root: str) -> loaders.SupportTables:
@@ -259,16 +264,13 @@ def locator_geometry(root: str, kraj: str) -> gpd.GeoDataFrame | None:
     return national if national is not None else kraj_obec_geometry(root, kraj)
 
 
-@_cached(max_entries=512)
-def orp_profile(root: str, code: str, lang: str) -> orp_view.OrpProfile:
-    """The ORP fact sheet (~0.15 s of aggregation), built once per ORP and language."""
-    return orp_view.build(bundle(root), code, translator(lang), lang)
-
 
 @_cached(max_entries=256)
 def comparison(root: str, codes: tuple[str, ...], lang: str) -> compare_view.ComparisonView:
-    """Up to five ORP across every indicator (~0.15 s of filtering and percentiles)."""
-    return compare_view.comparison_view(bundle(root), list(codes), translator(lang), lang)
+    """Up to five ORP across every indicator (~0.15 s of filtering and percentiles), with
+    Czechia's value on the same obce as its numerator (``obec_gaps``)."""
+    return compare_view.comparison_view(bundle(root), list(codes), translator(lang), lang,
+                                        obec_gaps(root))
 
 
 @_cached(max_entries=512)
@@ -279,11 +281,6 @@ def recomputation(root: str, inputs: tuple[str, ...], method: str,
     return hsou.recompute(b.orp_values, b.catalog, b.orp, list(inputs), method, cutoff)
 
 
-@_cached()
-def indicator_catalogue(root: str, lang: str) -> pd.DataFrame:
-    """The full indicator catalogue as shown on /methodology (static per language)."""
-    return hsou_view.catalogue_table(bundle(root), translator(lang), lang)
-
 
 @_cached()
 def orp_labels(root: str, with_kraj: bool) -> dict[str, str]:
@@ -291,3 +288,68 @@ def orp_labels(root: str, with_kraj: bool) -> dict[str, str]:
     orp = bundle(root).orp
     names = orp["orp_name"] + (" (" + orp["kraj_name"] + ")" if with_kraj else "")
     return dict(zip(orp["orp_code"], names, strict=True))
+
+
+# --- profiles and methodology: kraj/Czechia values on the numerator's obce (obec_gaps) ----
+
+@_cached(max_entries=512)
+def orp_profile(root: str, code: str, lang: str) -> orp_view.OrpProfile:
+    """The ORP fact sheet with coverage-matched kraj/Czechia values, per ORP and language."""
+    return orp_view.build(bundle(root), code, translator(lang), lang,
+                          gaps=obec_gaps(root))
+
+
+@_cached(max_entries=512)
+def town_levels(root: str, obec_code: str) -> towns.TownLevels | None:
+    """ORP, kraj and Czechia levels of a municipality, carrying the obec gaps."""
+    b = bundle(root)
+    m = towns.membership(b.obce, b.orp, obec_code)
+    if m is None:
+        return None
+    values = kraj_obec_values(root, m.kraj_code)
+    return towns.levels(m, b.orp, b.orp_values, b.obce, values, gaps=obec_gaps(root))
+
+
+@_cached(max_entries=512)
+def town_profile(root: str, obec_code: str) -> pd.DataFrame:
+    """Fact-sheet rows of one municipality against its ORP, kraj and Czechia (~0.2 s)."""
+    b = bundle(root)
+    m = towns.membership(b.obce, b.orp, obec_code)
+    lv = town_levels(root, obec_code)
+    if m is None or lv is None:
+        return pd.DataFrame()
+    values = kraj_obec_values(root, m.kraj_code)
+    return profile.profile(values, "obec_code", obec_code, lv.compare, lv.rank_within)
+
+
+@_cached(max_entries=512)
+def town(root: str, obec_code: str, lang: str) -> town_view.TownView | None:
+    """Everything the town profile shows for one municipality and language."""
+    b = bundle(root)
+    m = towns.membership(b.obce, b.orp, obec_code)
+    if m is None:
+        return None
+    return town_view.build(b, m, kraj_obec_values(root, m.kraj_code),
+                           town_profile(root, obec_code), obec_areas(root, m.kraj_code),
+                           translator(lang), lang, levels=town_levels(root, obec_code))
+
+
+@_cached()
+def hsou_population_share(root: str) -> PopulationShare:
+    """The one HSOÚ share of Czechia's population, on the delimitation basis (2020)."""
+    b = bundle(root)
+    return hsou_share(b.orp_values, b.orp)
+
+
+@_cached()
+def reconciliation(root: str, lang: str) -> pd.DataFrame:
+    """Published figures against ours, as /methodology shows them (~0.1 s)."""
+    b = bundle(root)
+    table = reconcile.table(b, obec_gaps(root))
+    return hsou_view.reconciliation_table(b, table, translator(lang), lang)
+
+
+@_cached()
+def indicator_catalogue(root: str, lang: str) -> pd.DataFrame:
+    """The indicator catalogue with publisher-first sources and the retrieval paths apart."""
+    return hsou_view.catalogue_table(bundle(root), translator(lang), lang)

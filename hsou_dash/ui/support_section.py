@@ -166,7 +166,7 @@ def render_transfers(b: Bundle, tables: SupportTables) -> tuple[str, str, str]:
     with left:
         st_folium(tv.map, key="support.transfers_map", height=520, use_container_width=True,
                   returned_objects=[])
-        st.caption(md(tv.source))
+        widgets.source_note(tv.source_info, key="support.transfers_source", text=tv.source)
         widgets.attribution()
     with right:
         st.markdown(f"**{tv.median}**")

@@ -1,6 +1,9 @@
-"""Shared widgets and page furniture: pickers, source lines, bundle guard, links."""
+"""Shared widgets and page furniture: pickers, source lines, CSV downloads, bundle guard,
+links."""
 
 from __future__ import annotations
+
+from collections.abc import Callable, Mapping
 
 import pandas as pd
 import streamlit as st
@@ -8,10 +11,14 @@ import streamlit as st
 from hsou_dash.config import NATIONAL_CODE
 from hsou_dash.data.bundle import BundleError, describe_error, redact_paths
 from hsou_dash.data.loaders import DATA_ERRORS, Bundle
-from hsou_dash.domain.catalogue import grouped_indicators, indicator_name
+from hsou_dash.domain.catalogue import Break, grouped_indicators, indicator_name
+from hsou_dash.domain.sources import SourceInfo
+from hsou_dash.escape import md, md_link, safe_url
 from hsou_dash.text import DEFAULT_LANG
 from hsou_dash.ui import cache
-from hsou_dash.ui.text import lang, t
+from hsou_dash.ui.text import lang, t, t_plain
+from hsou_dash.viz import format
+from hsou_dash.viz.export import CZECH_EXCEL, STANDARD, csv_bytes, display_headers
 
 PAGES = {
     "home": "pages/home.py",
@@ -115,9 +122,114 @@ def page_link(page: str, label: str, **params: object) -> None:
     st.page_link(PAGES[page], label=label, query_params=link_params(**params))
 
 
-def column(label: str, kind: str):
-    """Column config for a table column of ``kind`` rank / count / number / text."""
-    formats = {"rank": "%d", "count": "localized", "number": "localized"}
-    if kind in formats:
-        return st.column_config.NumberColumn(label, format=formats[kind])
+def number_column(label: str, decimals: int = 0, help: str | None = None):
+    """A sortable number column with ``decimals`` fixed decimals in the reader's locale.
+
+    Streamlit's ``"localized"`` format is ``Intl.NumberFormat`` of the browser's languages with
+    minimum = maximum fraction digits taken from ``step``: a Czech browser shows "5,46" and
+    "12 345", sorting stays numeric (a pre-formatted text column would sort "10,2" before
+    "9,1"), and the column never mixes 5.1 and 5.12. A printf format would force a decimal
+    point on Czech readers.
+    """
+    step = 1 if decimals <= 0 else 10 ** -decimals
+    return st.column_config.NumberColumn(label, format="localized", step=step, help=help)
+
+
+def column(label: str, kind: str, decimals: int | None = None):
+    """Column config for a table column of ``kind`` rank / count / number / year / text;
+    ``decimals`` fixes the decimals of a ``number`` column (the indicator's)."""
+    if kind in ("rank", "year"):
+        return st.column_config.NumberColumn(label, format="%d")
+    if kind == "count":
+        return number_column(label, 0)
+    if kind == "number":
+        return number_column(label, 2 if decimals is None else decimals)
     return st.column_config.TextColumn(label)
+
+
+def csv_downloads(df: pd.DataFrame | Callable[[], pd.DataFrame], file_stem: str, key: str,
+                  headers: Mapping[str, str] | None = None, *,
+                  float_format: str | None = None) -> None:
+    """Two download buttons for one table: a CSV for a Czech Excel (``;``, decimal comma,
+    column labels in the page's language: ``export.display_headers`` of the machine names,
+    overridden by ``headers``) and a machine-readable CSV (``,``, decimal point, the frame's
+    stable column names). Both are formula-neutralised (``export``).
+
+    ``df`` may be a function that builds the frame: it then runs only when clicked (large
+    downloads). ``file_stem`` is the file name without ``.csv`` (a trailing ``.csv`` is
+    dropped); the Excel file gets ``_excel`` appended. ``key`` must be unique on the page.
+    """
+    stem = file_stem[:-4] if file_stem.lower().endswith(".csv") else file_stem
+
+    def data(fmt):
+        def build(frame: pd.DataFrame) -> bytes:
+            labels = display_headers(frame.columns, lang(), headers)
+            return csv_bytes(frame, fmt=fmt, float_format=float_format, headers=labels)
+        if callable(df):
+            return lambda: build(df())
+        return build(df)
+
+    with st.container(horizontal=True, gap="small"):
+        st.download_button(t("csv.excel"), data(CZECH_EXCEL), file_name=f"{stem}_excel.csv",
+                           mime="text/csv", key=f"{key}.excel", on_click="ignore",
+                           help=t("csv.excel_help"), icon=":material/download:")
+        st.download_button(t("csv.machine"), data(STANDARD), file_name=f"{stem}.csv",
+                           mime="text/csv", key=f"{key}.csv", on_click="ignore",
+                           help=t("csv.machine_help"), icon=":material/download:")
+
+
+def source_note(info: SourceInfo | None, *, key: str, text: str | None = None,
+                container=None) -> None:
+    """The source line of a figure ("Zdroj: ČSÚ – …; k 31. 12. 2020") with "how we obtained
+    the data" (repository paths, URLs) one click away in a popover.
+
+    ``text`` overrides the line (e.g. several indicators joined); ``info`` supplies the
+    retrieval paths. Everything from the bundle is escaped (``md``, ``md_link``).
+    """
+    box = container if container is not None else st
+    line = text if text is not None else (format.source_text(info, lang()) if info else "")
+    box.caption(md(line))
+    if info is not None:
+        retrieval_popover([("", info)], key=key, container=box)
+
+
+def retrieval_popover(items: list[tuple[str, SourceInfo]], *, key: str, container=None) -> None:
+    """"Jak jsme data získali": per figure (``label``), the repository paths and URLs the
+    bundle took the data from — one click away from the source lines, never in them."""
+    box = container if container is not None else st
+    lines = []
+    for label, info in items:
+        paths = [md_link(p, p) if safe_url(p) else md(p) for p in format.retrieval(info)]
+        if not paths:
+            continue
+        if label:
+            lines.append(f"- **{md(label)}**")
+            lines += [f"    - {p}" for p in paths]
+        else:
+            lines += [f"- {p}" for p in paths]
+    if not lines:
+        return
+    with box.popover(t("trust.how_obtained"), key=f"{key}.how", icon=":material/database:"):
+        st.markdown("\n".join(lines))
+
+
+def notes_box(notes: list[Break], title: str | None = None, container=None) -> None:
+    """Breaks and caveats of the values shown, in one warning box ("K roku 2021: …").
+
+    Texts are catalogue text translated with the note's year (``{year}``)."""
+    if not notes:
+        return
+    box = container if container is not None else st
+    lines = [f"- {t(n.text_key, year=n.year)}" for n in notes]
+    head = [title] if title else []
+    box.warning("\n".join([*head, *lines]), icon=":material/warning:")
+
+
+def source_caption(info: SourceInfo) -> str:
+    """The source line as plain text (for ``help`` of a metric: escape with ``md``)."""
+    return format.source_text(info, lang())
+
+
+def plain(key: str, **fields: object) -> str:
+    """:func:`t_plain` re-exported for pages that build CSV headers."""
+    return t_plain(key, **fields)

@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 
 from hsou_dash.escape import plot_text as esc
 from hsou_dash.viz import palettes
-from hsou_dash.viz.charts import _LAYOUT, esc_all
+from hsou_dash.viz.charts import esc_all, layout
 
 #: One colour per compared ORP (Okabe–Ito, distinguishable with colour-vision deficiencies).
 SERIES_COLORS = ["#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00"]
@@ -32,13 +32,15 @@ def _sizes(pop: pd.Series) -> list[float]:
 def scatter(rows: pd.DataFrame, *, x_title: str, y_title: str, title: str,
             source: str | list[str], hsou_label: str, other_label: str,
             selected: str | None = None, selected_label: str = "", sized: bool = False,
-            size_note: str = "") -> go.Figure:
+            size_note: str = "", lang: str = "cs", x_decimals: int | None = None,
+            y_decimals: int | None = None) -> go.Figure:
     """ORP as points: ``x``, ``y`` (numbers), ``x_text``, ``y_text``, ``orp_name``,
     ``orp_code``, ``is_hsou``, ``population`` and ``pop_text`` (shown in hover when ``sized``).
 
     HSOÚ ORP are red diamonds, the others grey circles; the selected ORP is ringed in blue.
     Rows missing either value are left out (the page says how many). ``source``: one line or
-    several (shown one per line under the chart).
+    several (shown one per line under the chart). Axis ticks use the separators of ``lang``
+    (decimal comma in Czech) and, when given, the indicators' decimals.
     """
     data = rows.dropna(subset=["x", "y"])
     text_cols = ["orp_name", "x_text", "y_text", "pop_text"]
@@ -74,12 +76,15 @@ def scatter(rows: pd.DataFrame, *, x_title: str, y_title: str, title: str,
                         color="rgba(0,0,0,0)", line=dict(width=3, color=palettes.SELECTED)),
             hoverinfo="skip",
         ))
-    fig.update_layout(**_LAYOUT, height=520, title=dict(text=title, x=0, font=dict(size=15)),
+    fig.update_layout(**layout(lang), height=520,
+                      title=dict(text=title, x=0, font=dict(size=15)),
                       legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="right",
                                   x=1), xaxis_title=x_title,
                       yaxis_title=y_title)
-    fig.update_xaxes(showgrid=True, gridcolor="#eeeeee", zeroline=False)
-    fig.update_yaxes(showgrid=True, gridcolor="#eeeeee", zeroline=False)
+    fig.update_xaxes(showgrid=True, gridcolor="#eeeeee", zeroline=False,
+                     tickformat=",.0f" if x_decimals == 0 else None)
+    fig.update_yaxes(showgrid=True, gridcolor="#eeeeee", zeroline=False,
+                     tickformat=",.0f" if y_decimals == 0 else None)
     note = f"{source}<br>{size_note}" if size_note else source
     fig.add_annotation(text=note, xref="paper", yref="paper", x=0, y=-0.16, yanchor="top",
                        showarrow=False, font=dict(size=10, color="#666"), xanchor="left",
@@ -89,7 +94,7 @@ def scatter(rows: pd.DataFrame, *, x_title: str, y_title: str, title: str,
 
 
 def percentile_dots(rows: pd.DataFrame, *, names: dict[str, str], title: str,
-                    axis_title: str) -> go.Figure:
+                    axis_title: str, lang: str = "cs") -> go.Figure:
     """One row per indicator, one coloured dot per ORP at its percentile in Czechia (0–100).
 
     ``rows``: ``label`` (indicator, display order top-down), ``orp_code``, ``percentile``,
@@ -111,7 +116,7 @@ def percentile_dots(rows: pd.DataFrame, *, names: dict[str, str], title: str,
             hovertemplate=f"<b>{name}</b><br>%{{y}}: %{{customdata[0]}}"
                           "<br>P %{x:.0f}<extra></extra>",
         ))
-    fig.update_layout(**_LAYOUT, height=max(300, 34 * len(labels) + 140),
+    fig.update_layout(**layout(lang), height=max(300, 34 * len(labels) + 140),
                       title=dict(text=esc(title), x=0, font=dict(size=15)),
                       legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1),
                       xaxis_title=esc(axis_title))

@@ -12,13 +12,14 @@ import plotly.graph_objects as go
 
 from hsou_dash.config import DEFAULT_ORP, DEFAULT_REGION, NATIONAL_CODE
 from hsou_dash.data.loaders import Bundle
+from hsou_dash.domain.aggregate import ObecGaps, aggregate, coverage_notes
 from hsou_dash.domain.catalogue import (
+    Break,
     aggregation_kind,
     grouped_indicators,
     indicator_name,
     years_of,
 )
-from hsou_dash.domain.caveats import caveats
 from hsou_dash.domain.compare import values_for
 from hsou_dash.domain.params import (
     Parsed,
@@ -28,10 +29,13 @@ from hsou_dash.domain.params import (
     parse_region,
     parse_year,
 )
+from hsou_dash.domain.series import value_notes
 from hsou_dash.domain.similarity import Similar, most_similar, percentile
+from hsou_dash.domain.sources import SourceInfo, source_info
 from hsou_dash.text import Translator
 from hsou_dash.viz import compare_charts, format, maps, palettes
-from hsou_dash.viz.export import csv_bytes
+from hsou_dash.viz.export import csv_bytes, display_headers
+from hsou_dash.viz.indicator_view import coverage_text
 
 MAX_COMPARED = 5
 DEFAULT_X, DEFAULT_Y = "unemployment_share", "distraint_share"
@@ -49,16 +53,26 @@ def _unit(values: pd.DataFrame, indicator: str, year: int) -> str:
     return str(rows["unit"].dropna().iloc[0]) if rows["unit"].notna().any() else ""
 
 
-def _source(b: Bundle, tr: Translator, indicator: str, years: list[int]) -> str:
-    rows = b.orp_values[(b.orp_values["indicator_id"] == indicator)
-                        & b.orp_values["year"].isin(years)]
-    return format.source_line(tr, b.catalog.at[indicator, "source"], rows["ref_date"].unique())
+def _info(b: Bundle, indicator: str, years: list[int]) -> SourceInfo:
+    return source_info(b.catalog, b.orp_values, indicator, years)
+
+
+def _source(b: Bundle, indicator: str, years: list[int], lang: str,
+            label: bool = True) -> str:
+    """The one source line of ``indicator`` in ``years`` (publisher – dataset; date)."""
+    return format.source_text(_info(b, indicator, years), lang, label=label)
 
 
 def sources(b: Bundle, tr: Translator, pairs: list[tuple[str, int]], lang: str) -> str:
-    """"Indicator (year) – source; as of …" for each input, joined (for a caption)."""
-    return " · ".join(f"{indicator_name(b.catalog, i, lang)} ({y}) – {_source(b, tr, i, [y])}"
-                      for i, y in pairs)
+    """"Indicator (year): publisher – dataset; date" for each input, joined (for a caption)."""
+    return " · ".join(f"{indicator_name(b.catalog, i, lang)} ({y}): "
+                      f"{_source(b, i, [y], lang, label=False)}" for i, y in pairs)
+
+
+def source_infos(b: Bundle, pairs: list[tuple[str, int]], lang: str
+                 ) -> list[tuple[str, SourceInfo]]:
+    """("Indicator (year)", SourceInfo) per input, for the "how we got the data" detail."""
+    return [(f"{indicator_name(b.catalog, i, lang)} ({y})", _info(b, i, [y])) for i, y in pairs]
 
 
 def parse_compare_params(params: dict[str, str], b: Bundle, options: list[str]) -> Parsed:
@@ -110,8 +124,16 @@ class ScatterView:
     figure: go.Figure
     shown: int               # ORP plotted
     missing: int             # ORP of the region without one of the two values
-    caveats: list[str]       # text keys
-    csv: bytes
+    notes: list[Break]       # breaks and caveats of the two values (translate with year)
+    export: pd.DataFrame     # the points as numbers (machine column names)
+    headers: dict[str, str]  # export column → label on the page (Czech-Excel CSV)
+    sources: list[str]       # "x: Zdroj: …", "y: Zdroj: …"
+    infos: list[tuple[str, SourceInfo]]
+
+    @property
+    def csv(self) -> bytes:
+        """The machine-readable CSV of the points."""
+        return csv_bytes(self.export)
 
 
 def scatter_view(b: Bundle, *, region: str, x: str, xyear: int, y: str, yyear: int,
@@ -122,27 +144,43 @@ def scatter_view(b: Bundle, *, region: str, x: str, xyear: int, y: str, yyear: i
     rows["y"] = rows["orp_code"].map(values_for(b.orp_values, "orp_code", y, yyear))
     rows["population"] = rows["orp_code"].map(
         values_for(b.orp_values, "orp_code", "population", SIZE_YEAR))
-    no_data = tr("common.no_data")
+    no_data = tr.plain("common.no_data")
     xu, yu = _unit(b.orp_values, x, xyear), _unit(b.orp_values, y, yyear)
-    rows["x_text"] = [format.value(v, xu, lang, no_data) for v in rows["x"]]
-    rows["y_text"] = [format.value(v, yu, lang, no_data) for v in rows["y"]]
-    rows["pop_text"] = [f"{tr('common.population')} {SIZE_YEAR}: "
-                        + format.value(v, "persons", lang, no_data) for v in rows["population"]]
-    x_title = f"{indicator_name(b.catalog, x, lang)} ({xyear})"
-    y_title = f"{indicator_name(b.catalog, y, lang)} ({yyear})"
-    source = [f"x: {_source(b, tr, x, [xyear])}", f"y: {_source(b, tr, y, [yyear])}"]
+    rows["x_text"] = [format.indicator_value(v, x, xu, lang, no_data) for v in rows["x"]]
+    rows["y_text"] = [format.indicator_value(v, y, yu, lang, no_data) for v in rows["y"]]
+    rows["pop_text"] = [f"{tr.plain('common.population')} {SIZE_YEAR}: "
+                        + format.indicator_value(v, "population", "persons", lang, no_data)
+                        for v in rows["population"]]
+    x_name, y_name = indicator_name(b.catalog, x, lang), indicator_name(b.catalog, y, lang)
+    x_title, y_title = _axis_title(x_name, xyear, xu, lang), _axis_title(y_name, yyear, yu, lang)
+    source = [f"x: {_source(b, x, [xyear], lang)}", f"y: {_source(b, y, [yyear], lang)}"]
     fig = compare_charts.scatter(
-        rows, x_title=x_title, y_title=y_title, title=tr("compare.scatter_title"),
-        source=source, hsou_label=tr("common.hsou"), other_label=tr("common.hsou_no"),
-        selected=selected, selected_label=tr("compare.selected"), sized=sized,
-        size_note=tr.plain("compare.size_note", year=SIZE_YEAR) if sized else "")
+        rows, x_title=x_title, y_title=y_title, title=tr.plain("compare.scatter_title"),
+        source=source, hsou_label=tr.plain("common.hsou"),
+        other_label=tr.plain("common.hsou_no"), selected=selected,
+        selected_label=tr.plain("compare.selected"), sized=sized,
+        size_note=tr.plain("compare.size_note", year=SIZE_YEAR) if sized else "", lang=lang,
+        x_decimals=format.indicator_decimals(x, xu),
+        y_decimals=format.indicator_decimals(y, yu))
     shown = int(rows[["x", "y"]].notna().all(axis=1).sum())
     export = rows[["orp_code", "orp_name", "kraj_name", "is_hsou", "x", "y", "population"]]
-    export = export.rename(columns={"x": f"{x}_{xyear}", "y": f"{y}_{yyear}",
-                                    "population": f"population_{SIZE_YEAR}"})
-    return ScatterView(fig, shown, len(rows) - shown,
-                       sorted(set(caveats(x, xyear)) | set(caveats(y, yyear))),
-                       csv_bytes(export))
+    xcol, ycol, pcol = f"{x}_{xyear}", f"{y}_{yyear}", f"population_{SIZE_YEAR}"
+    if xcol == ycol:
+        ycol += "_y"
+    export = export.rename(columns={"x": xcol, "y": ycol, "population": pcol})
+    headers = display_headers(export.columns, lang, {
+        xcol: x_title, ycol: y_title,
+        pcol: f"{tr.plain('csv_header.population')} {SIZE_YEAR}"})
+    notes = value_notes(x, xyear)
+    notes += [n for n in value_notes(y, yyear) if n not in notes]
+    return ScatterView(fig, shown, len(rows) - shown, notes, export, headers, source,
+                       source_infos(b, [(x, xyear), (y, yyear)], lang))
+
+
+def _axis_title(name: str, year: int, unit: str, lang: str) -> str:
+    """"Podíl nezaměstnaných osob (2020), %" — the axis says its year and unit."""
+    label = format.unit_label(unit, lang)
+    return f"{name} ({year})" + (f", {label}" if label else "")
 
 
 # --- side-by-side table --------------------------------------------------------------------
@@ -159,18 +197,29 @@ def comparison_years(b: Bundle) -> dict[str, int]:
 
 @dataclass(frozen=True)
 class ComparisonView:
-    table: pd.DataFrame      # one row per indicator, one text column per ORP
+    table: pd.DataFrame      # one row per indicator, one text column per ORP, Czechia, source
     long: pd.DataFrame       # orp_code, indicator_id, year, value, percentile, ...
     chart: go.Figure
-    caveats: list[str]
-    csv: bytes
+    notes: list[Break]       # breaks and caveats of the years shown (translate with year)
+    export: pd.DataFrame     # ``long`` as numbers (machine column names)
+    headers: dict[str, str]  # export column → label on the page (Czech-Excel CSV)
+    coverage: list[str]      # what the Czechia values leave out (plain text)
+    infos: list[tuple[str, SourceInfo]]
+
+    @property
+    def csv(self) -> bytes:
+        """The machine-readable CSV of the comparison."""
+        return csv_bytes(self.export)
 
 
-def comparison_view(b: Bundle, codes: list[str], tr: Translator, lang: str) -> ComparisonView:
-    """Up to five ORP across every indicator (newest well-covered year), with percentiles."""
+def comparison_view(b: Bundle, codes: list[str], tr: Translator, lang: str,
+                    gaps: ObecGaps | None = None) -> ComparisonView:
+    """Up to five ORP across every indicator (newest well-covered year), with percentiles and
+    Czechia's value (numerator and denominator over the same obce: ``gaps``)."""
     names = {c: str(b.orp.loc[b.orp["orp_code"] == c, "orp_name"].iloc[0]) for c in codes}
-    no_data = tr("common.no_data")
-    long_rows, table_rows, notes = [], [], set()
+    no_data = tr.plain("common.no_data")
+    everyone = b.orp["orp_code"].tolist()
+    long_rows, table_rows, notes, coverage, infos = [], [], [], [], []
     for ind, year in comparison_years(b).items():
         vals = values_for(b.orp_values, "orp_code", ind, year)
         pct = percentile(vals)
@@ -179,23 +228,32 @@ def comparison_view(b: Bundle, codes: list[str], tr: Translator, lang: str) -> C
         row = {"indicator": label, "year": year}
         for c in codes:
             v, p = vals.get(c, float("nan")), pct.get(c, float("nan"))
-            text = format.value(v, unit, lang, no_data)
+            text = format.indicator_value(v, ind, unit, lang, no_data)
             row[c] = text if p != p else f"{text} · P{p:.0f}"
             long_rows.append({"orp_code": c, "orp_name": names[c], "indicator_id": ind,
                               "label": f"{label} ({year})", "year": year, "value": v,
                               "percentile": p, "value_text": text, "unit": unit,
                               "kind": aggregation_kind(ind)})
-        row["source"] = _source(b, tr, ind, [year])
+        cz = aggregate(b.orp_values, "orp_code", everyone, ind, year, gaps)
+        row["cz"] = format.indicator_value(cz.value, ind, unit, lang, no_data)
+        for n in coverage_notes(cz, "orp_code"):
+            text = f"{label} ({year}): {coverage_text(n, tr, lang)}"
+            if text not in coverage:
+                coverage.append(text)
+        info = _info(b, ind, [year])
+        infos.append((f"{label} ({year})", info))
+        row["source"] = format.source_text(info, lang, label=False)
         table_rows.append(row)
-        notes.update(caveats(ind, year))
-    table = pd.DataFrame(table_rows, columns=["indicator", "year", *codes, "source"])
+        notes += [n for n in value_notes(ind, year) if n not in notes]
+    table = pd.DataFrame(table_rows, columns=["indicator", "year", *codes, "cz", "source"])
     long = pd.DataFrame(long_rows)
     rates = long[long["kind"] != "count"] if len(long) else long
     chart = compare_charts.percentile_dots(
-        rates, names=names, title=tr("compare.pct_title"), axis_title=tr("compare.pct_axis"))
+        rates, names=names, title=tr.plain("compare.pct_title"),
+        axis_title=tr.plain("compare.pct_axis"), lang=lang)
     export = long.drop(columns=["label", "value_text", "kind"]) if len(long) else long
-    return ComparisonView(table, long, chart, sorted(notes),
-                          csv_bytes(export))
+    headers = display_headers(export.columns, lang)
+    return ComparisonView(table, long, chart, notes, export, headers, coverage, infos)
 
 
 # --- similar districts ---------------------------------------------------------------------
@@ -217,20 +275,20 @@ def similar_view(b: Bundle, geo: gpd.GeoDataFrame, code: str, tr: Translator,
     info = b.orp.set_index("orp_code")
     order = [code, *sim.nearest["orp_code"]]
     dist = dict(zip(sim.nearest["orp_code"], sim.nearest["distance"], strict=True))
-    no_data = tr("common.no_data")
+    no_data = tr.plain("common.no_data")
     table = pd.DataFrame({
         "orp_code": order,
         "orp_name": [info.at[c, "orp_name"] for c in order],
         "kraj_name": [info.at[c, "kraj_name"] for c in order],
-        "hsou": [tr("common.hsou_yes") if info.at[c, "is_hsou"] else tr("common.hsou_no")
-                 for c in order],
+        "hsou": [tr.plain("common.hsou_yes") if info.at[c, "is_hsou"]
+                 else tr.plain("common.hsou_no") for c in order],
         "distance": [0.0] + [round(dist[c], 2) for c in order[1:]],
     })
     for (ind, year), label in zip(sim.indicators, labels, strict=True):
         vals = values_for(b.orp_values, "orp_code", ind, year)
         unit = _unit(b.orp_values, ind, year)
-        table[label] = [format.value(vals.get(c, float("nan")), unit, lang, no_data)
-                        for c in order]
+        table[label] = [format.indicator_value(vals.get(c, float("nan")), ind, unit, lang,
+                                               no_data) for c in order]
     return SimilarView(sim, table, similar_map(geo, b, code, order[1:], tr), labels)
 
 
@@ -238,13 +296,16 @@ def similar_map(geo: gpd.GeoDataFrame, b: Bundle, code: str, similar: list[str],
                 tr: Translator) -> folium.Map:
     """Czechia with the focus ORP in blue and its most similar ORP in orange."""
     rows = b.orp[["orp_code", "orp_name"]].copy()
-    role = {code: tr("compare.role_focus"), **{c: tr("compare.role_similar") for c in similar}}
+    role = {code: tr.plain("compare.role_focus"),
+            **{c: tr.plain("compare.role_similar") for c in similar}}
     rows["role"] = rows["orp_code"].map(role).fillna("")
     rows["fill"] = [palettes.SELECTED if c == code else SIMILAR_FILL if c in similar
                     else OTHER_FILL for c in rows["orp_code"]]
-    legend = maps.Legend(tr("compare.similar_legend"),
-                         [(palettes.SELECTED, tr("compare.role_focus")),
-                          (SIMILAR_FILL, tr("compare.role_similar"))])
+    legend = maps.Legend(tr.plain("compare.similar_legend"),
+                         [(palettes.SELECTED, tr.plain("compare.role_focus")),
+                          (SIMILAR_FILL, tr.plain("compare.role_similar"))])
     return maps.choropleth(geo, rows, key="orp_code",
-                           tooltip={"orp_name": tr("common.orp"), "role": tr("compare.role")},
-                           legend=legend, attribution=tr("common.attribution"), height=360)
+                           tooltip={"orp_name": tr.plain("common.orp"),
+                                    "role": tr.plain("compare.role")},
+                           legend=legend, attribution=tr.plain("common.attribution"),
+                           height=360)

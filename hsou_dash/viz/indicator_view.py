@@ -6,6 +6,7 @@ can be unit-tested and benchmarked.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import folium
@@ -16,29 +17,51 @@ import plotly.graph_objects as go
 from hsou_dash.config import NATIONAL_CODE
 from hsou_dash.data.loaders import Bundle
 from hsou_dash.domain import towns
-from hsou_dash.domain.catalogue import higher_is_worse, indicator_name
+from hsou_dash.domain.aggregate import CoverageNote, ObecGaps, aggregate, coverage_notes
+from hsou_dash.domain.catalogue import aggregation_kind, direction, indicator_name
 from hsou_dash.domain.classify import Classification, classify
 from hsou_dash.domain.compare import rank_table
+from hsou_dash.domain.sources import SourceInfo, source_info
 from hsou_dash.text import Translator
 from hsou_dash.viz import charts, format, maps, palettes
 from hsou_dash.viz.export import csv_bytes as export_csv
+from hsou_dash.viz.export import display_headers
 from hsou_dash.viz.packed_layer import PackedLayer, outline_layer, pack_geometry
+
+
+@dataclass(frozen=True)
+class RegionLine:
+    """The value of the whole region beside Czechia, with what each leaves out."""
+
+    region: str              # formatted value of the region (kraj; "" for Czechia itself)
+    czechia: str             # formatted value of Czechia
+    notes: list[str]         # coverage notes, plain text ("bez 10 obcí (1 549 obyvatel) …")
 
 
 @dataclass(frozen=True)
 class IndicatorView:
     table: pd.DataFrame      # what the table shows, one row per ORP, sorted by rank
-    csv: bytes               # exactly the table, with source columns, UTF-8 with BOM for Excel
+    export: pd.DataFrame     # exactly the table, with source columns (machine column names)
     map: folium.Map
     bars: go.Figure | None   # None: nothing to chart yet (municipal view without a selection)
     title: str
     unit: str
-    source: str              # source and reference dates of the values shown
+    source: str              # "Zdroj: publisher – dataset; k date" of the values shown
     missing: int             # territories without a value ("no data")
-    #: table column → (label, kind); kind "rank", "number" or "text" (how the page shows it)
-    columns: dict[str, tuple[str, str]] = field(default_factory=dict)
+    #: table column → (label, kind, decimals); kind "rank", "number", "count" or "text"
+    columns: dict[str, tuple[str, str, int | None]] = field(default_factory=dict)
     level: str = "orp"       # "orp" or "obec"
     unreliable: int = 0      # values resting on fewer than 100 persons (obec level)
+    #: export column → label in the page's language (the Czech-Excel CSV's headers)
+    headers: dict[str, str] = field(default_factory=dict)
+    info: SourceInfo | None = None       # publisher, dataset, dates, retrieval paths
+    legend_note: str = ""    # what a darker colour means for this indicator
+    region_line: RegionLine | None = None
+
+    @property
+    def csv(self) -> bytes:
+        """The machine-readable CSV (kept for scripts and benchmarks)."""
+        return export_csv(self.export)
 
 
 def region_orp(b: Bundle, region: str) -> pd.DataFrame:
@@ -46,61 +69,126 @@ def region_orp(b: Bundle, region: str) -> pd.DataFrame:
     return orp.reset_index(drop=True)
 
 
+def export_headers(columns: list[str], tr: Translator, unit_text: str) -> dict[str, str]:
+    """Labels of the export columns for the Czech-Excel CSV, in the page's language."""
+    value = tr.plain("csv_header.value")
+    return display_headers(columns, tr.lang,
+                           {"value": f"{value} ({unit_text})" if unit_text else value})
+
+
+def region_line(b: Bundle, region: str, indicator: str, year: int, unit: str, tr: Translator,
+                lang: str, gaps: ObecGaps | None) -> RegionLine | None:
+    """The region's and Czechia's value of ``indicator`` in ``year``, aggregated from ORP
+    with numerator and denominator on the same obce (``gaps``), and what they leave out."""
+    if aggregation_kind(indicator) == "none":
+        return None
+    no_data = tr.plain("common.no_data")
+    members = region_orp(b, region)["orp_code"].tolist()
+    everyone = b.orp["orp_code"].tolist()
+    cz = aggregate(b.orp_values, "orp_code", everyone, indicator, year, gaps)
+    reg = cz if region == NATIONAL_CODE else aggregate(b.orp_values, "orp_code", members,
+                                                       indicator, year, gaps)
+    notes = []
+    for agg in ([cz] if region == NATIONAL_CODE else [reg, cz]):
+        for n in coverage_notes(agg, "orp_code"):
+            text = coverage_text(n, tr, lang)
+            if text not in notes:
+                notes.append(text)
+
+    def fmt(a) -> str:
+        return format.indicator_value(a.value, indicator, unit, lang, no_data)
+
+    return RegionLine("" if region == NATIONAL_CODE else fmt(reg), fmt(cz), notes)
+
+
+def region_text(line: RegionLine, region_name: str, tr: Translator) -> str:
+    """"Ústecký kraj celkem: 5,46 % · Česko: 4,02 %" and the coverage notes, Markdown-safe."""
+    if line.region:
+        text = tr("map.region_line", region=region_name, value=line.region, cz=line.czechia)
+    else:
+        text = tr("map.cz_line", cz=line.czechia)
+    return text + "".join(tr("map.coverage_note", note=n) for n in line.notes)
+
+
+def coverage_text(note: CoverageNote, tr: Translator, lang: str) -> str:
+    """"bez 10 obcí (1 549 obyvatel) bez údajů o daňových příjmech" (plain text)."""
+    pop = (tr.plain("trust.gap.population_unknown") if math.isnan(note.population)
+           else format.number(note.population, 0, lang))
+    share = "" if math.isnan(note.share) else format.number(note.share, 1, lang)
+    return tr.plain(note.text_key, n=note.n, population=pop, share=share)
+
+
+def _legend_note(b: Bundle, indicator: str, tr: Translator) -> str:
+    return tr.plain(palettes.legend_key(direction(b.catalog, indicator)))
+
+
 def build(b: Bundle, geo: gpd.GeoDataFrame, outline: gpd.GeoDataFrame | None, *, region: str,
           indicator: str, year: int, scheme: str, k: int, tiles: str, selected: str | None,
-          tr: Translator, lang: str, height: int = 560) -> IndicatorView:
-    """Build the view; ``geo`` holds the region's display polygons (``orp_code``)."""
+          tr: Translator, lang: str, height: int = 560,
+          gaps: ObecGaps | None = None) -> IndicatorView:
+    """Build the view; ``geo`` holds the region's display polygons (``orp_code``); ``gaps``
+    (``cache.obec_gaps``) lets the region and Czechia values match numerator and denominator."""
     territories = region_orp(b, region)[["orp_code", "orp_name", "kraj_name", "is_hsou"]]
     table = rank_table(b.orp_values, territories, "orp_code", indicator, year)
     rows = b.orp_values[(b.orp_values["indicator_id"] == indicator)
                         & (b.orp_values["year"] == year)
                         & b.orp_values["orp_code"].isin(territories["orp_code"])]
     unit = str(rows["unit"].dropna().iloc[0]) if rows["unit"].notna().any() else ""
-    no_data = tr("common.no_data")
+    decimals = format.indicator_decimals(indicator, unit)
+    no_data = tr.plain("common.no_data")
     values = table.set_index("orp_code")["value"]
-    text = values.map(lambda v: format.value(v, unit, lang, no_data))
+    text = values.map(lambda v: format.indicator_value(v, indicator, unit, lang, no_data))
     table["value_text"] = table["orp_code"].map(text)
-    table["hsou"] = table["is_hsou"].map({True: tr("common.hsou_yes"), False: tr("common.hsou_no")})
+    table["hsou"] = table["is_hsou"].map({True: tr.plain("common.hsou_yes"),
+                                          False: tr.plain("common.hsou_no")})
 
     cls = classify(values, scheme, k)
-    colors = palettes.sequential_colors(cls.k, higher_is_worse(b.catalog, indicator))
+    colors = palettes.for_indicator(b.catalog, indicator, cls.k)
     map_rows = maps.classed_rows(table[["orp_code", "orp_name", "hsou"]], "orp_code", values,
                                  cls.classes, colors, text)
     map_rows["value_text"] = map_rows["value_text"].fillna(no_data)
     missing = int(values.isna().sum())
 
     def short(v: float) -> str:
-        return format.number(v, format.decimals_for(unit, v), lang)
+        return format.number(v, decimals, lang)
 
     title = indicator_name(b.catalog, indicator, lang)
+    note = _legend_note(b, indicator, tr)
     legend = maps.Legend(
         f"{title} ({year})",
         maps.legend_items(cls.bounds, colors, short, no_data, missing > 0),
-        outline_label=tr("map.hsou_outline") if outline is not None else None,
+        outline_label=tr.plain("map.hsou_outline") if outline is not None else None,
+        note=note,
     )
     fmap = maps.choropleth(
         geo, map_rows, key="orp_code",
-        tooltip={"orp_name": tr("common.orp"), "value_text": f"{title} ({year})",
-                 "hsou": tr("common.hsou")},
-        legend=legend, attribution=tr("common.attribution"), tiles=tiles, outline=outline,
-        selected=selected, height=height,
+        tooltip={"orp_name": tr.plain("common.orp"), "value_text": f"{title} ({year})",
+                 "hsou": tr.plain("common.hsou")},
+        legend=legend, attribution=tr.plain("common.attribution"), tiles=tiles,
+        outline=outline, selected=selected, height=height,
     )
-    src = format.source_line(tr, b.catalog.at[indicator, "source"], rows["ref_date"])
+    info = source_info(b.catalog, rows, indicator, [year])
+    src = format.source_text(info, lang)
     bars = charts.ranked_bars(table, label="orp_name", value="value", text="value_text",
                               title=f"{title} ({year})", selected=selected, source=src,
-                              hsou_name=tr("common.hsou"))
+                              hsou_name=tr.plain("common.hsou"), lang=lang)
     export = table[["rank", "orp_code", "orp_name", "kraj_name", "is_hsou", "value"]].copy()
     export.insert(0, "indicator_id", indicator)
     export.insert(1, "year", year)
     meta = rows.set_index("orp_code")[["unit", "ref_date", "source", "value_type", "note"]]
     export = export.join(meta, on="orp_code")
-    csv = export_csv(export)
-    columns = {"rank": (tr("map.col_rank"), "rank"), "orp_name": (tr("map.col_orp"), "text"),
-               "value": (f"{tr('map.col_value')} ({format.unit_label(unit, lang) or unit})",
-                         "number"),
-               "hsou": (tr("map.col_hsou"), "text")}
-    return IndicatorView(table=table, csv=csv, map=fmap, bars=bars, title=title, unit=unit,
-                         source=src, missing=missing, columns=columns)
+    unit_text = format.unit_label(unit, lang)
+    columns = {"rank": (tr("map.col_rank"), "rank", None),
+               "orp_name": (tr("map.col_orp"), "text", None),
+               "value": (f"{tr('map.col_value')} ({unit_text})" if unit_text
+                         else tr("map.col_value"), "number", decimals),
+               "hsou": (tr("map.col_hsou"), "text", None)}
+    return IndicatorView(table=table, export=export, map=fmap, bars=bars, title=title,
+                         unit=unit, source=src, missing=missing, columns=columns,
+                         headers=export_headers(list(export.columns), tr, unit_text),
+                         info=info, legend_note=note,
+                         region_line=region_line(b, region, indicator, year, unit, tr, lang,
+                                                 gaps))
 
 
 # --- municipal layer (drawn with hsou_dash.viz.packed_layer) ------------------------------
@@ -128,7 +216,7 @@ def build_obec(b: Bundle, values: pd.DataFrame, geo: gpd.GeoDataFrame,
                selected: str | None, tr: Translator, lang: str,
                packed: dict[str, list[list[str]]] | None = None,
                classification: Classification | None = None,
-               height: int = 560) -> IndicatorView:
+               height: int = 560, gaps: ObecGaps | None = None) -> IndicatorView:
     """The map page's municipal view of one kraj; usable outside Streamlit (benchmarks).
 
     ``values`` holds the obec values of the kraj, ``geo`` its obec display polygons,
@@ -146,11 +234,14 @@ def build_obec(b: Bundle, values: pd.DataFrame, geo: gpd.GeoDataFrame,
                   & values["obec_code"].isin(codes)]
     unit = (str(rows["unit"].dropna().iloc[0]) if rows["unit"].notna().any()
             else _unit_of(b, indicator))
-    no_data = tr("common.no_data")
+    no_data = tr.plain("common.no_data")
+    decimals = format.indicator_decimals(indicator, unit)
     num_id, den_id = towns.base_of(indicator)
+    ids = {"value": indicator, "numerator": num_id, "denominator": den_id}
     units = {"value": unit, "numerator": _unit_of(b, num_id), "denominator": _unit_of(b, den_id)}
     for col, u in units.items():
-        table[f"{col}_text"] = table[col].map(lambda v, u=u: format.value(v, u, lang, no_data))
+        table[f"{col}_text"] = table[col].map(
+            lambda v, u=u, i=ids[col]: format.indicator_value(v, i, u, lang, no_data))
     has_base = den_id is not None
     flag = tr.plain("obec_layer.flag", n=towns.SMALL_DENOMINATOR)
     table["flag"] = table["unreliable"].map({True: flag, False: ""})  # tooltip
@@ -163,7 +254,7 @@ def build_obec(b: Bundle, values: pd.DataFrame, geo: gpd.GeoDataFrame,
     values_by = table.set_index("obec_code")["value"]
 
     cls = classification if classification is not None else classify(values_by, scheme, k)
-    colors = palettes.sequential_colors(cls.k, higher_is_worse(b.catalog, indicator))
+    colors = palettes.for_indicator(b.catalog, indicator, cls.k)
     classes = table["obec_code"].map(cls.classes).fillna(-1).astype(int).tolist()
     fills = [colors[c] if 0 <= c < len(colors) else palettes.NO_DATA for c in classes]
     weak = table["unreliable"].tolist()
@@ -178,7 +269,7 @@ def build_obec(b: Bundle, values: pd.DataFrame, geo: gpd.GeoDataFrame,
         style_index.append(styles.index(style))
 
     def short(v: float) -> str:
-        return format.number(v, format.decimals_for(unit, v), lang)
+        return format.number(v, decimals, lang)
 
     title = indicator_name(b.catalog, indicator, lang)
     missing = int(values_by.isna().sum())
@@ -187,10 +278,12 @@ def build_obec(b: Bundle, values: pd.DataFrame, geo: gpd.GeoDataFrame,
     if unreliable:
         items.append(("rgba(253,141,60,.35)", tr.plain("obec_layer.legend_weak",
                                                  n=towns.SMALL_DENOMINATOR)))
-    items.append(("transparent", tr("obec_layer.legend_orp")))
+    items.append(("transparent", tr.plain("obec_layer.legend_orp")))
+    note = _legend_note(b, indicator, tr)
     legend = maps.Legend(f"{title} ({year})", items,
-                         outline_label=tr("map.hsou_outline") if outline is not None else None)
-    tooltip = {"obec_name": tr("common.obec"), "orp_name": tr("common.orp"),
+                         outline_label=tr.plain("map.hsou_outline") if outline is not None
+                         else None, note=note)
+    tooltip = {"obec_name": tr.plain("common.obec"), "orp_name": tr.plain("common.orp"),
                "value_text": f"{title} ({year})"}
     if has_base:
         names = [indicator_name(b.catalog, i, lang) for i in (num_id, den_id) if i]
@@ -210,9 +303,10 @@ def build_obec(b: Bundle, values: pd.DataFrame, geo: gpd.GeoDataFrame,
     ):
         if layer is not None:
             fmap.add_child(layer)
-    fmap.add_child(maps.Overlay(legend.html(), tr("common.attribution")))
+    fmap.add_child(maps.Overlay(legend.html(), tr.plain("common.attribution")))
 
-    src = format.source_line(tr, b.catalog.at[indicator, "source"], rows["ref_date"])
+    info = source_info(b.catalog, rows, indicator, [year])
+    src = format.source_text(info, lang)
     sel_orp = None
     if selected is not None and selected in set(codes):
         sel_orp = table.loc[table["obec_code"] == selected, "orp_code"].iloc[0]
@@ -221,7 +315,7 @@ def build_obec(b: Bundle, values: pd.DataFrame, geo: gpd.GeoDataFrame,
         part = table[table["orp_code"] == sel_orp]
         bars = charts.ranked_bars(
             part, label="obec_name", value="value", text="value_text", key="obec_code",
-            hsou=None, selected=selected, source=src,
+            hsou=None, selected=selected, source=src, lang=lang,
             title=tr.plain("obec_layer.bars_title", title=title, year=year,
                      orp=part["orp_name"].iloc[0]))
     export = table[["rank", "obec_code", "obec_name", "orp_code", "orp_name", "value",
@@ -229,19 +323,26 @@ def build_obec(b: Bundle, values: pd.DataFrame, geo: gpd.GeoDataFrame,
     export.insert(0, "indicator_id", indicator)
     export.insert(1, "year", year)
     meta = rows.set_index("obec_code")[["unit", "ref_date", "source", "value_type", "note"]]
-    csv = export_csv(export.join(meta, on="obec_code"))
-    unit_text = format.unit_label(unit, lang) or unit
-    columns = {"rank": (tr("map.col_rank"), "rank"), "obec_name": (tr("common.obec"), "text"),
-               "orp_name": (tr("common.orp"), "text"),
-               "value": (f"{tr('map.col_value')} ({unit_text})", "number")}
+    export = export.join(meta, on="obec_code")
+    unit_text = format.unit_label(unit, lang)
+    columns = {"rank": (tr("map.col_rank"), "rank", None),
+               "obec_name": (tr("common.obec"), "text", None),
+               "orp_name": (tr("common.orp"), "text", None),
+               "value": (f"{tr('map.col_value')} ({unit_text})" if unit_text
+                         else tr("map.col_value"), "number", decimals)}
+    headers = export_headers(list(export.columns), tr, unit_text)
     if has_base:
         if num_id:
-            columns["numerator"] = (indicator_name(b.catalog, num_id, lang), "count")
-        columns["denominator"] = (indicator_name(b.catalog, den_id, lang), "count")
-        columns["flag_short"] = (tr("obec_layer.col_flag"), "text")
-    return IndicatorView(table=table, csv=csv, map=fmap, bars=bars, title=title, unit=unit,
-                         source=src, missing=missing, columns=columns, level="obec",
-                         unreliable=unreliable)
+            columns["numerator"] = (indicator_name(b.catalog, num_id, lang), "count", 0)
+            headers["numerator"] = indicator_name(b.catalog, num_id, lang)
+        columns["denominator"] = (indicator_name(b.catalog, den_id, lang), "count", 0)
+        headers["denominator"] = indicator_name(b.catalog, den_id, lang)
+        columns["flag_short"] = (tr("obec_layer.col_flag"), "text", None)
+    return IndicatorView(table=table, export=export, map=fmap, bars=bars, title=title,
+                         unit=unit, source=src, missing=missing, columns=columns, level="obec",
+                         unreliable=unreliable, headers=headers, info=info, legend_note=note,
+                         region_line=region_line(b, region, indicator, year, unit, tr, lang,
+                                                 gaps))
 
 
 def municipal_view(b: Bundle, region: str = "CZ042", indicator: str = "unemployment_share",

@@ -39,7 +39,8 @@ _CSS = """<style>
 .leaflet-container .hsou-legend{background:rgba(255,255,255,.93);padding:6px 8px;
  border-radius:6px;box-shadow:0 1px 4px rgba(0,0,0,.25);max-width:190px;color:#222;
  font-size:12px;line-height:1.3}
-.hsou-legend .t{font-weight:600;margin-bottom:4px}
+.hsou-legend .t{font-weight:600;margin-bottom:2px}
+.hsou-legend .n{color:#555;font-size:11px;margin-bottom:4px}
 .hsou-legend .r{display:flex;align-items:center;gap:6px;margin:2px 0}
 .hsou-legend i{display:inline-block;width:18px;height:12px;border:1px solid #888;flex:none}
 .hsou-legend i.o{background:transparent;border:2.5px solid #1b1b1b;height:10px}
@@ -84,15 +85,19 @@ class Overlay(MacroElement):
 
 @dataclass(frozen=True)
 class Legend:
-    """Title and (colour, label) rows; ``outline_label`` adds the HSOÚ outline key."""
+    """Title and (colour, label) rows; ``outline_label`` adds the HSOÚ outline key; ``note``
+    says under the title what a darker colour means ("tmavší = vyšší hodnota")."""
 
     title: str
     items: list[tuple[str, str]]
     outline_label: str | None = None
+    note: str | None = None
 
     def html(self) -> str:
         """The legend's markup; every text (titles and labels carry names) is escaped."""
         rows = [f'<div class="t">{html_text(self.title)}</div>']
+        if self.note:
+            rows.append(f'<div class="n">{html_text(self.note)}</div>')
         rows += [f'<div class="r"><i style="background:{html_text(c)}"></i>{html_text(label)}'
                  '</div>' for c, label in self.items]
         if self.outline_label:

@@ -17,15 +17,11 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from hsou_dash.escape import plot_text
-from hsou_dash.viz import palettes
+from hsou_dash.viz import charts, format, palettes
 from hsou_dash.viz.charts import esc_all
 
-LAYOUT = dict(
-    margin=dict(l=10, r=10, t=48, b=10),
-    font=dict(family="system-ui, -apple-system, Segoe UI, sans-serif", size=13),
-    plot_bgcolor="white",
-    paper_bgcolor="white",
-)
+#: The app's shared figure layout with this page's taller title margin.
+MARGIN = dict(l=10, r=10, t=48, b=10)
 SPAN_COLORS = {"period": "#5b6770", "window": "#5b6770", "applications": "#d35400",
                "open": "#5b6770", "context": "#c3cad1"}
 EVENT_COLORS = {"announced": "#0050b5", "deadline": "#b2182b", "until": "#b2182b",
@@ -34,13 +30,16 @@ EVENT_COLORS = {"announced": "#0050b5", "deadline": "#b2182b", "until": "#b2182b
 MATRIX_COLORS = {"target": "#08519c", "priority": "#4292c6", "eligible": "#c6dbef",
                  "overlap": "#f2e5c6", "no": "#f0f0f0", "unknown": "#ffffff"}
 HSOU_COLOR, OTHER_COLOR = "#5b6770", "#b4bdc6"
-#: plotly ``separators`` (decimal, thousands) per language: 12 345,6 in Czech
-SEPARATORS = {"cs": ",\u00a0", "en": ".,"}
+
+
+def layout(lang: str, **overrides: object) -> dict:
+    """:func:`charts.layout` (fonts, number separators of ``lang``) with this page's margin."""
+    return charts.layout(lang, **{"margin": MARGIN, **overrides})
 
 
 def localise(fig: go.Figure, lang: str) -> go.Figure:
-    """Number formatting of axis ticks in the reader's language."""
-    fig.update_layout(separators=SEPARATORS.get(lang, ".,"))
+    """Number separators of ``lang`` on a figure built elsewhere (the shared rule)."""
+    fig.update_layout(separators=format.plotly_separators(lang))
     return fig
 
 
@@ -48,9 +47,9 @@ def _esc(text: object) -> str:
     return plot_text(text)
 
 
-def _day(d: date) -> str:
-    """14. 4. 2025 — the Czech way, which English readers also read without trouble."""
-    return f"{d.day}. {d.month}. {d.year}"
+def _day(d: date, lang: str) -> str:
+    """The app's one date style: "14. 4. 2025" / "14 Apr 2025"."""
+    return format.date(f"{d.day}.{d.month}.{d.year}", lang)
 
 
 def _title(text: str) -> dict:
@@ -58,7 +57,7 @@ def _title(text: str) -> dict:
 
 
 def allocation_bars(rows: pd.DataFrame, *, title: str, axis: str,
-                    scale: float = 1e9) -> go.Figure:
+                    scale: float = 1e9, lang: str = "cs") -> go.Figure:
     """Horizontal bars of ``amount`` by ``label`` (largest on top), drawn in ``amount / scale``
     (billions by default, so the axis reads "mld. Kč" rather than "40B").
 
@@ -74,7 +73,7 @@ def allocation_bars(rows: pd.DataFrame, *, title: str, axis: str,
         text=esc_all(data["amount_text"]), textposition="outside", cliponaxis=False,
         hovertext=hover, hovertemplate="%{hovertext}<extra></extra>",
     ))
-    fig.update_layout(**LAYOUT, title=_title(title), height=max(220, 44 * len(data) + 90),
+    fig.update_layout(**layout(lang), title=_title(title), height=max(220, 44 * len(data) + 90),
                       showlegend=False, xaxis_title=_esc(axis))
     fig.update_xaxes(showgrid=True, gridcolor="#eeeeee", range=_headroom(x))
     fig.update_yaxes(automargin=True)
@@ -88,7 +87,7 @@ def _headroom(values: pd.Series, share: float = 0.22) -> list[float]:
 
 
 def timeline(items: list[dict], *, today: date, title: str, today_label: str,
-             open_end_label: str) -> go.Figure:
+             open_end_label: str, lang: str = "cs") -> go.Figure:
     """One row per instrument: spans as bars, single steps as dots, a line at ``today``.
 
     ``items``: dicts with ``label``, ``status``, ``spans`` [(kind, kind_label, start, end|None,
@@ -124,16 +123,16 @@ def timeline(items: list[dict], *, today: date, title: str, today_label: str,
                             line=dict(width=1, color="white")),
                 name=_esc(kind_label), legendgroup=kind_label,
                 showlegend=kind_label not in shown,
-                hovertemplate=f"<b>{y}</b><br>{_esc(kind_label)} {_day(day)}"
+                hovertemplate=f"<b>{y}</b><br>{_esc(kind_label)} {_day(day, lang)}"
                               f"<br>{_esc(text)}<extra></extra>",
             ))
             shown.add(kind_label)
     # add_vline's annotation breaks on date axes: a shape and an annotation instead
     fig.add_shape(type="line", x0=today, x1=today, y0=0, y1=1, yref="paper",
                   line=dict(color=palettes.HIGHLIGHT, width=2))
-    fig.add_annotation(x=today, y=1, yref="paper", text=f"{_esc(today_label)} {_day(today)}",
+    fig.add_annotation(x=today, y=1, yref="paper", text=f"{_esc(today_label)} {_day(today, lang)}",
                        showarrow=False, yanchor="bottom", font=dict(color=palettes.HIGHLIGHT))
-    fig.update_layout(**{**LAYOUT, "margin": dict(l=10, r=10, t=48, b=40)}, title=_title(title),
+    fig.update_layout(**layout(lang, margin=dict(l=10, r=10, t=48, b=40)), title=_title(title),
                       height=max(300, 40 * len(items) + 190), hovermode="closest",
                       legend=dict(orientation="h", yanchor="top", y=-0.08, x=0))
     fig.update_yaxes(categoryorder="array", categoryarray=labels[::-1], automargin=True)
@@ -147,7 +146,8 @@ def timeline(items: list[dict], *, today: date, title: str, today_label: str,
 
 
 def eligibility_matrix(cells: pd.DataFrame, *, title: str, row_labels: list[str],
-                       col_labels: list[str], cell_labels: dict[str, str]) -> go.Figure:
+                       col_labels: list[str], cell_labels: dict[str, str],
+                       lang: str = "cs") -> go.Figure:
     """Instruments × territory types, coloured by cell category (see ``MATRIX_COLORS``)."""
     order = list(MATRIX_COLORS)
     z = cells.map(lambda c: order.index(c) if c in order else order.index("unknown"))
@@ -162,13 +162,15 @@ def eligibility_matrix(cells: pd.DataFrame, *, title: str, row_labels: list[str]
         texttemplate="%{text}", colorscale=scale, zmin=-0.5, zmax=n - 0.5, showscale=False,
         xgap=2, ygap=2, hovertemplate="%{y}<br>%{x}: %{text}<extra></extra>",
     ))
-    fig.update_layout(**LAYOUT, title=_title(title), height=max(260, 42 * len(row_labels) + 110))
+    fig.update_layout(**layout(lang), title=_title(title),
+                      height=max(260, 42 * len(row_labels) + 110))
     fig.update_yaxes(autorange="reversed", automargin=True)
     fig.update_xaxes(side="top")
     return fig
 
 
-def per_inhabitant_bars(rows: pd.DataFrame, *, title: str, axis: str) -> go.Figure:
+def per_inhabitant_bars(rows: pd.DataFrame, *, title: str, axis: str,
+                        lang: str = "cs") -> go.Figure:
     """``rows``: label, value, text, hover (markup from escaped parts). Missing values are
     not drawn."""
     data = rows.dropna(subset=["value"]).sort_values("value")
@@ -178,7 +180,7 @@ def per_inhabitant_bars(rows: pd.DataFrame, *, title: str, axis: str) -> go.Figu
         cliponaxis=False,
         hovertext=data["hover"], hovertemplate="%{hovertext}<extra></extra>",
     ))
-    fig.update_layout(**LAYOUT, title=_title(title), height=max(220, 44 * len(data) + 90),
+    fig.update_layout(**layout(lang), title=_title(title), height=max(220, 44 * len(data) + 90),
                       showlegend=False, xaxis_title=_esc(axis))
     fig.update_xaxes(showgrid=True, gridcolor="#eeeeee", range=_headroom(data["value"], 0.3),
                      tickformat=",.0f")
@@ -187,7 +189,7 @@ def per_inhabitant_bars(rows: pd.DataFrame, *, title: str, axis: str) -> go.Figu
 
 
 def hsou_side_by_side(rows: pd.DataFrame, *, title: str, panels: tuple[str, str], unit: str,
-                      source: str, bars_up_to: int = 40) -> go.Figure:
+                      source: str, bars_up_to: int = 40, lang: str = "cs") -> go.Figure:
     """HSOÚ and non-HSOÚ territories in two panels with a shared value axis.
 
     ``rows``: name, value, text, is_hsou. Up to ``bars_up_to`` territories per panel: ranked
@@ -222,7 +224,7 @@ def hsou_side_by_side(rows: pd.DataFrame, *, title: str, panels: tuple[str, str]
                              showlegend=False), row=1, col=col)
         # same bar thickness in both panels: each spans n category slots, ranked from the top
         fig.update_yaxes(range=[len(g) - n - 0.5, len(g) - 0.5], row=1, col=col)
-    fig.update_layout(**LAYOUT, title=_title(title),
+    fig.update_layout(**layout(lang), title=_title(title),
                       height=460 if many else max(260, 24 * n + 120))
     if many:
         fig.update_yaxes(title_text=unit, gridcolor="#eeeeee", tickformat=",.0f", row=1, col=1)

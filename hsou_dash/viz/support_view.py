@@ -18,6 +18,7 @@ import plotly.graph_objects as go
 
 from hsou_dash.domain import support
 from hsou_dash.domain.classify import classify
+from hsou_dash.domain.sources import DATASETS, DatasetUse, SourceInfo
 from hsou_dash.escape import plot_text, safe_url
 from hsou_dash.text import Translator
 from hsou_dash.viz import format, maps, palettes, support_charts
@@ -93,6 +94,12 @@ def catalogue(table: pd.DataFrame, kinds: pd.Series, tr: Translator,
         "detail": [detail_url(i, lang) for i in table["instrument_id"]],
         "source": source_links(table["url"]),
     })
+    return shown, csv_bytes(catalogue_export(table, kinds), float_format="%.0f")
+
+
+def catalogue_export(table: pd.DataFrame, kinds: pd.Series) -> pd.DataFrame:
+    """The catalogue as downloaded: raw fields, blanks kept (a missing allocation stays
+    blank = not published)."""
     export = table[["instrument_id", "name_cs", "name_en", "provider", "level",
                     "target_territory", "period"]].copy()
     export["period_start"] = [d.isoformat() if d else "" for d in table["start"]]
@@ -105,8 +112,7 @@ def catalogue(table: pd.DataFrame, kinds: pd.Series, tr: Translator,
     export["eligible_hsou_text"] = table["eligible_hsou"]
     export["notes"] = table["notes"]
     export["url"] = table["url"]
-    csv = csv_bytes(export, float_format="%.0f")
-    return shown, csv
+    return export
 
 
 def here_table(rows: pd.DataFrame, tr: Translator, lang: str, obec: bool) -> pd.DataFrame:
@@ -169,8 +175,8 @@ def allocations(table: pd.DataFrame, kinds: pd.Series, tr: Translator,
     if rows["amount"].notna().sum() == 0:
         return None, missing
     fig = support_charts.allocation_bars(rows, title=tr("support.alloc.title"),
-                                         axis=tr("support.alloc.axis"))
-    return support_charts.localise(fig, lang), missing
+                                         axis=tr("support.alloc.axis"), lang=lang)
+    return fig, missing
 
 
 def timeline(table: pd.DataFrame, today: date, tr: Translator,
@@ -198,7 +204,7 @@ def timeline(table: pd.DataFrame, today: date, tr: Translator,
         return None, unknown
     fig = support_charts.timeline(items, today=today, title=tr("support.timeline.title"),
                                   today_label=tr("support.today"),
-                                  open_end_label=tr("support.timeline.open_end"))
+                                  open_end_label=tr("support.timeline.open_end"), lang=lang)
     return fig, unknown
 
 
@@ -209,6 +215,7 @@ def matrix(table: pd.DataFrame, tr: Translator, lang: str) -> go.Figure:
         row_labels=[short(r, tr, lang) for _, r in table.iterrows()],
         col_labels=[tr(f"support.matrix.{c}") for c in support.TERRITORY_TYPES],
         cell_labels={v: tr(f"support.matrix.{v}") for v in support.MATRIX_VALUES},
+        lang=lang,
     )
 
 
@@ -247,8 +254,7 @@ def territories(rows: pd.DataFrame, table: pd.DataFrame, tr: Translator,
     if chart_rows["value"].notna().any():
         fig = support_charts.per_inhabitant_bars(
             chart_rows, title=tr("support.territory.chart_title"),
-            axis=tr("support.territory.axis"))
-        support_charts.localise(fig, lang)
+            axis=tr("support.territory.axis"), lang=lang)
     return shown, fig, undrawn
 
 
@@ -279,6 +285,7 @@ class TransfersView:
     source: str
     praha_note: str | None   # the data's own note on Praha, when Praha is in view
     unit: str
+    source_info: SourceInfo | None = None   # publisher, dataset, date; retrieval kept apart
 
 
 def transfers(funding: pd.DataFrame, key: str, names: pd.DataFrame, is_hsou: pd.Series,
@@ -300,7 +307,7 @@ def transfers(funding: pd.DataFrame, key: str, names: pd.DataFrame, is_hsou: pd.
     # obec values are very skewed (one large grant in a small obec): quantiles keep classes
     # readable; ORP values are not, natural breaks suit them
     cls = classify(values, "quantiles" if key == "obec_code" else "fisher_jenks")
-    colors = palettes.sequential_colors(cls.k, True)
+    colors = palettes.for_direction(cls.k, "neutral")  # amounts of money: size, not a rating
     map_rows = maps.classed_rows(base, key, values, cls.classes, colors, text)
     map_rows["value_text"] = map_rows["value_text"].fillna(no_data)
     title = f"{tr(f'support.transfers.m.{measure}')} (2019)"
@@ -311,15 +318,14 @@ def transfers(funding: pd.DataFrame, key: str, names: pd.DataFrame, is_hsou: pd.
                            tooltip={"name": tr("support.transfers.col_name"),
                                     "value_text": title, "hsou": tr("common.hsou")},
                            legend=legend, attribution=tr("common.attribution"), height=height)
-    src = format.source_line(tr, str(rows["source"].iloc[0]) if len(rows) else "",
-                             rows["ref_date"].unique())
+    info = transfers_source(rows)
+    src = format.source_text(info, lang)
     chart = map_rows.assign(text=map_rows["value_text"])
     ranked = support_charts.hsou_side_by_side(
         chart, title=tr.plain("support.transfers.ranked_title",
                               measure=tr(f"support.transfers.m.{measure}")),
         panels=(tr("support.transfers.panel_hsou"), tr("support.transfers.panel_other")),
-        unit=format.unit_label(unit, lang), source=src)
-    support_charts.localise(ranked, lang)
+        unit=format.unit_label(unit, lang), source=src, lang=lang)
     med = {g: values[base.set_index(key)["is_hsou"] == g].median() for g in (True, False)}
     n = {g: int(values[base.set_index(key)["is_hsou"] == g].notna().sum()) for g in (True, False)}
     median = tr(f"support.transfers.median_{'obec' if key == 'obec_code' else 'orp'}",
@@ -330,7 +336,26 @@ def transfers(funding: pd.DataFrame, key: str, names: pd.DataFrame, is_hsou: pd.
                           "value": values.to_numpy(), "value_text": text.to_numpy(),
                           "note": base[key].map(notes).astype(object).to_numpy()})
     return TransfersView(map=fmap, ranked=ranked, table=table, median=median, source=src,
-                         praha_note=praha_note(rows, key), unit=unit)
+                         praha_note=praha_note(rows, key), unit=unit, source_info=info)
+
+
+#: Publisher of the 2019 budget data (the rows name it inside their retrieval text).
+TRANSFERS_PUBLISHER = {"cs": "MF ČR", "en": "Ministry of Finance (MF ČR)"}
+
+
+def transfers_source(rows: pd.DataFrame) -> SourceInfo:
+    """Publisher-first source of 2019 transfer rows: MF ČR and the budget dataset (with ČSÚ
+    population for values per inhabitant); the repository paths only as retrieval."""
+    texts = rows["source"].dropna().astype(str).unique().tolist() if len(rows) else []
+    joined = " ".join(texts)
+    found = sorted((d for d in DATASETS if d.match in joined), key=lambda d: joined.find(d.match))
+    years = tuple(sorted({int(y) for y in rows["year"].dropna()})) if "year" in rows else ()
+    uses = tuple(DatasetUse(d.name_cs, d.name_en, years) for d in found)
+    extra = [d for d in found if d.match == "csu_population.json"]
+    cs = TRANSFERS_PUBLISHER["cs"] + (", ČSÚ" if extra else "")
+    en = TRANSFERS_PUBLISHER["en"] + (", ČSÚ" if extra else "")
+    dates = tuple(sorted({str(d) for d in rows["ref_date"].dropna()})) if len(rows) else ()
+    return SourceInfo(cs, en, uses, dates, tuple(texts))
 
 
 def praha_note(rows: pd.DataFrame, key: str) -> str | None:

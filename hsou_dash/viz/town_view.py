@@ -16,12 +16,12 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from hsou_dash.data.loaders import Bundle
-from hsou_dash.domain import towns
+from hsou_dash.domain import dates, sources, towns
 from hsou_dash.domain.catalogue import aggregation_kind, indicator_name
-from hsou_dash.domain.caveats import caveats
 from hsou_dash.domain.profile import aggregate_series, series, trend_indicators
+from hsou_dash.escape import Markdown
 from hsou_dash.text import Translator
-from hsou_dash.viz import charts, format, maps, palettes
+from hsou_dash.viz import charts, format, maps, palettes, trust_view
 from hsou_dash.viz.export import csv_bytes
 from hsou_dash.viz.packed_layer import PackedLayer, outline_layer, pack_geometry
 
@@ -44,10 +44,13 @@ class TownView:
     area: Fact
     table: pd.DataFrame              # one row per indicator, display texts
     columns: dict[str, str]          # table column → header
-    csv: bytes                       # the same rows as numbers, with sources
-    caveats: list[str]               # text keys of caveats that apply to rows shown
+    export: pd.DataFrame             # the same rows as numbers, with sources and notes
+    csv: bytes
+    notes: list[str]                 # footnotes [1], [2] … of the table (plain text)
     unreliable: int                  # rows resting on fewer than 100 persons
     trends: list[str]                # indicators with at least three years
+    hsou_source: str = ""            # "MMR – Strategie regionálního rozvoje ČR 2021+ …"
+    retrieval: Markdown = Markdown("")  # how we got the data (repository paths, URLs)
 
 
 def _unit(b: Bundle, indicator_id: str) -> str:
@@ -67,28 +70,42 @@ def facts(b: Bundle, m: towns.Membership, values: pd.DataFrame, areas: pd.DataFr
     pop = _latest(values, m.obec_code, "population")
     population = Fact(tr("common.population"), no_data, "")
     if pop is not None:
+        own = values[values["obec_code"] == m.obec_code]
+        info = trust_view.source_info(own, b.catalog, "population", [int(pop["year"])])
         population = Fact(
-            tr("common.population"), format.value(pop["value"], "persons", lang, no_data),
-            format.source_line(tr, b.catalog.at["population", "source"], [pop["ref_date"]]))
+            tr("common.population"),
+            format.indicator_value(pop["value"], "population", "persons", lang, no_data),
+            trust_view.source_text(info, lang))
     row = areas[areas["obec_code"] == m.obec_code]
     area = Fact(tr("town.area"), no_data, "")
     if not row.empty and not math.isnan(float(row["area_km2"].iloc[0])):
         km2 = float(row["area_km2"].iloc[0])
         key = "town.area_computed" if bool(row["computed"].iloc[0]) else "town.area_source"
-        area = Fact(tr("town.area"), f"{format.number(km2, 2, lang)}\u00a0km²", tr(key))
+        area = Fact(tr("town.area"), f"{format.number(km2, 2, lang)}\u00a0km²", tr.plain(key))
     return population, area
 
 
 def build(b: Bundle, m: towns.Membership, values: pd.DataFrame, prof: pd.DataFrame,
-          areas: pd.DataFrame, tr: Translator, lang: str) -> TownView:
+          areas: pd.DataFrame, tr: Translator, lang: str,
+          levels: towns.TownLevels | None = None) -> TownView:
     """The profile of municipality ``m``; ``prof`` is :func:`profile.profile` for it over
-    ``values`` (obec values of its kraj) against ORP/kraj/CZ levels of ORP values."""
+    ``values`` (obec values of its kraj) against ORP/kraj/CZ levels of ORP values.
+
+    ``levels`` (:func:`towns.levels` with the obec gaps) lets the table say when an ORP,
+    kraj or Czechia value leaves units out; without it no coverage note is given.
+    """
     no_data = tr("common.no_data")
     population, area = facts(b, m, values, areas, tr, lang)
-    rows, raw, keys = [], [], []
+    own_rows = values[values["obec_code"] == m.obec_code]
+    names = {"orp": f"{tr.plain('common.orp')} {m.orp_name}", "kraj": m.kraj_name,
+             "cz": tr.plain("common.czechia")}
+    compared = ({} if levels is None else
+                {"orp": levels.orp, "kraj": levels.kraj, "cz": levels.compare[-1]})
+    notes = trust_view.Footnotes()
+    rows, raw, retrieval = [], [], []
 
-    def fmt(v: float, unit: str) -> str:
-        return format.value(v, unit, lang, no_data)
+    def fmt(v: float, ind: str | None, unit: str) -> str:
+        return format.indicator_value(v, ind, unit, lang, no_data)
 
     def rank(pos: float | None, n: int) -> str:
         if pos is None or (isinstance(pos, float) and math.isnan(pos)):
@@ -101,67 +118,98 @@ def build(b: Bundle, m: towns.Membership, values: pd.DataFrame, prof: pd.DataFra
         num_id, den_id = towns.base_of(ind)
         num, den = towns.base_counts(values, "obec_code", m.obec_code, ind, year)
         weak = den_id is not None and towns.is_unreliable(den)
-        counts = fmt(den, _unit(b, den_id)) if den_id else ""
+        counts = fmt(den, den_id, _unit(b, den_id)) if den_id else ""
         if num_id:
-            counts = f"{fmt(num, _unit(b, num_id))} / {counts}"
+            counts = f"{fmt(num, num_id, _unit(b, num_id))} / {counts}"
+        info = trust_view.source_info(own_rows, b.catalog, ind, [year])
+        # the town's value carries the year's caveats (the ORP line's reassignment note only
+        # concerns ORP sums); each comparison value its own coverage
+        texts = {"value": trust_view.key_texts(trust_view.value_notes(ind, year), tr)}
+        for name, lvl in compared.items():
+            texts[name] = trust_view.coverage_texts(lvl.aggregate(ind, year), "orp_code",
+                                                    names[name], tr, lang)
+        marks = {k: notes.marks(texts.get(k, [])) for k in ("value", "orp", "kraj", "cz")}
+        name = indicator_name(b.catalog, ind, lang)
         rows.append({
-            "theme": tr(f"theme.{r.theme}"), "indicator": indicator_name(b.catalog, ind, lang),
-            "year": year, "value": fmt(r.value, unit) + (" ⚠" if weak else ""),
+            "theme": tr.plain(f"theme.{r.theme}"), "indicator": name, "year": year,
+            "value": trust_view.with_mark(fmt(r.value, ind, unit) + (" ⚠" if weak else ""),
+                                          marks["value"]),
             "counts": counts,
             "flag": tr.plain("obec_layer.flag_short", n=towns.SMALL_DENOMINATOR) if weak else "",
-            "orp": fmt(r.orp, unit), "kraj": fmt(r.kraj, unit), "cz": fmt(r.cz, unit),
+            "orp": trust_view.with_mark(fmt(r.orp, ind, unit), marks["orp"]),
+            "kraj": trust_view.with_mark(fmt(r.kraj, ind, unit), marks["kraj"]),
+            "cz": trust_view.with_mark(fmt(r.cz, ind, unit), marks["cz"]),
             "rank_orp": rank(r.rank_orp, r.n_orp), "rank_kraj": rank(r.rank_kraj, r.n_kraj),
-            "source": f"{r.source}; {tr('common.ref_date')} {r.ref_date}",
+            "ref_date": dates.ref_phrase(r.ref_date, lang), "source": info.line(lang),
         })
         raw.append({"obec_code": m.obec_code, "obec_name": m.obec_name, "indicator_id": ind,
                     "year": year, "value": r.value, "numerator": num, "denominator": den,
                     "unreliable": weak, "orp_value": r.orp, "kraj_value": r.kraj,
                     "cz_value": r.cz, "rank_in_orp": r.rank_orp, "n_orp": r.n_orp,
                     "rank_in_kraj": r.rank_kraj, "n_kraj": r.n_kraj, "unit": r.unit,
-                    "ref_date": r.ref_date, "source": r.source, "value_type": r.value_type,
-                    "note": r.note})
-        keys += [k for k in caveats(ind, year) if k not in keys]
+                    "ref_date": r.ref_date, "source": info.line(lang), "retrieval": r.source,
+                    "value_type": r.value_type, "note": r.note,
+                    "notes": " ".join(t for v in texts.values() for t in v)})
+        retrieval.append((f"{name} ({year})", info.retrieval))
+    hsou = sources.hsou_list_source(b.orp[b.orp["orp_code"] == m.orp_code])
+    retrieval.append((tr.plain("town.hsou_list"), hsou.retrieval))
     columns = {"indicator": tr("common.indicator"), "year": tr("common.year"),
                "value": m.obec_name, "counts": tr("town.col_counts"),
                "flag": tr("obec_layer.col_flag"), "orp": f"{tr('common.orp')} {m.orp_name}",
                "kraj": m.kraj_name, "cz": tr("common.czechia"),
                "rank_orp": tr("town.col_rank_orp"), "rank_kraj": tr("town.col_rank_kraj"),
-               "theme": tr("town.col_theme"), "source": tr("common.source")}
+               "ref_date": tr("town.col_ref_date"), "source": tr("common.source"),
+               "theme": tr("town.col_theme")}
     table = pd.DataFrame(rows, columns=list(columns))
-    csv = csv_bytes(pd.DataFrame(raw))
+    export = pd.DataFrame(raw)
     trends = trend_indicators(values, "obec_code", m.obec_code) if not prof.empty else []
-    return TownView(population=population, area=area, table=table, columns=columns, csv=csv,
-                    caveats=keys, unreliable=int(sum(r["flag"] != "" for r in rows)),
-                    trends=trends)
+    return TownView(population=population, area=area, table=table, columns=columns,
+                    export=export, csv=csv_bytes(export), notes=notes.texts,
+                    unreliable=int(sum(r["flag"] != "" for r in rows)), trends=trends,
+                    hsou_source=hsou.line(lang) or tr.plain("common.no_data"),
+                    retrieval=trust_view.retrieval_markdown(retrieval))
 
 
 def trend(b: Bundle, m: towns.Membership, values: pd.DataFrame, indicator_id: str,
-          tr: Translator, lang: str) -> go.Figure:
+          tr: Translator, lang: str, levels: towns.TownLevels | None = None) -> go.Figure:
     """The town's yearly values with its ORP and kraj (recomputed from ORP counts).
 
     Rates and means share one axis. Counts do not (a town of 500 beside an ORP of 50,000 is a
     flat line), so for counts all three lines become an index, first year = 100: the shapes
-    compare, and the counts themselves stay in the table.
+    compare, and the counts themselves stay in the table. A year without data stays a gap in
+    every line, and a break in the series is marked where it falls.
     """
     own = series(values, "obec_code", m.obec_code, indicator_id)
-    lv = towns.levels(m, b.orp, b.orp_values, b.obce, values)
+    lv = levels if levels is not None else towns.levels(m, b.orp, b.orp_values, b.obce, values)
     years = own.index.tolist()
     lines = {m.obec_name: own,
-             f"{tr('common.orp')} {m.orp_name}": aggregate_series(lv.orp, indicator_id, years),
+             f"{tr.plain('common.orp')} {m.orp_name}": aggregate_series(lv.orp, indicator_id,
+                                                                        years),
              m.kraj_name: aggregate_series(lv.kraj, indicator_id, years)}
     rows = values[(values["obec_code"] == m.obec_code) & (values["indicator_id"] == indicator_id)]
     units = rows["unit"].dropna()
-    unit = format.unit_label(str(units.iloc[-1]) if len(units) else _unit(b, indicator_id),
-                             lang)
+    raw_unit = str(units.iloc[-1]) if len(units) else _unit(b, indicator_id)
+    unit = format.unit_label(raw_unit, lang)
+    decimals = format.indicator_decimals(indicator_id, raw_unit)
     if aggregation_kind(indicator_id) == "count":
         lines = {k: index_series(v) for k, v in lines.items()}
-        unit = tr("town.index_unit")
+        unit, decimals = tr.plain("town.index_unit"), 1
+    info = trust_view.source_info(rows, b.catalog, indicator_id, years)
     return charts.trend(
         {k: v for k, v in lines.items() if not v.empty},
         title=indicator_name(b.catalog, indicator_id, lang), unit=unit,
-        source=format.source_line(tr, b.catalog.at[indicator_id, "source"], rows["ref_date"]),
-        highlight=m.obec_name,
+        source=trust_view.source_text(info, lang), highlight=m.obec_name, decimals=decimals,
+        lang=lang, breaks=charts.break_marks(indicator_id, years, tr, m.orp_code),
+        missing_label=tr.plain("chart.missing_years"),
     )
+
+
+def trend_notes(values: pd.DataFrame, m: towns.Membership, indicator_id: str,
+                tr: Translator) -> list[str]:
+    """What the trend chart must say under it (declared breaks and caveats of its years;
+    the ORP line's reassignment note when the town's ORP is concerned)."""
+    years = series(values, "obec_code", m.obec_code, indicator_id).index.tolist()
+    return trust_view.span_texts(indicator_id, years, tr, m.orp_code)
 
 
 def index_series(s: pd.Series) -> pd.Series:

@@ -76,7 +76,8 @@ def test_region_czechia_plots_all_orp_and_size_toggle():
 def test_comparison_set_from_url_and_widget():
     at = open_page("compare", orps="4213,8111")
     assert not at.exception
-    assert list(at.dataframe[0].value.columns) == ["indicator", "year", "4213", "8111", "source"]
+    assert list(at.dataframe[0].value.columns) == ["indicator", "year", "4213", "8111", "cz",
+                                                  "source"]
     at.multiselect(key="compare.orps").select("4202").run()
     assert not at.exception
     assert "4202" in at.dataframe[0].value.columns

@@ -19,7 +19,7 @@ def test_default_view_is_ustecky_kraj_unemployment():
     assert at.selectbox(key="map.year").value == 2020
     shown = texts(at)
     assert "ČÚZK" in shown and "RÚIAN" in shown  # boundary attribution
-    assert "Zdroj" in shown and "31.12.2020" in shown  # source and reference date
+    assert "Zdroj" in shown and "k 31.\u00a012.\u00a02020" in shown  # source and its date
 
 
 def test_url_state_is_read():

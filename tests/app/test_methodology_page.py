@@ -37,7 +37,8 @@ def test_default_recomputation_and_texts():
     assert (table["in_official"] == "ano").sum() == 73
     shown = texts(at)
     assert "není oficiální seznam HSOÚ" in shown  # never presented as the official list
-    assert "hsou_methodology.md" in shown and "24,7 %" in shown
+    assert "24,7 %" in shown  # the HSOÚ share of 2020, as on the home page
+    assert "Podkladový dokument s citacemi pramenů" in [e.label for e in at.expander]
     assert "intenzita podnikatelské aktivity" in shown.lower()
     assert "váhy" in shown and "standardizace" in shown  # what is not published
     assert "ČÚZK" in shown  # map attribution
@@ -54,7 +55,7 @@ def test_changing_the_cutoff_updates_result_table_and_url():
     assert not at.exception
     m = _metrics(at)
     assert int(m["ORP ve výsledku přepočtu"]) < 62
-    assert float(m["Podíl obyvatel Česka"].split()[0].replace(",", ".")) <= 10.0
+    assert float(m["Podíl obyvatel Česka (2020)"].split()[0].replace(",", ".")) <= 10.0
     assert (_table(at)["in_computed"] == "ano").sum() == int(m["ORP ve výsledku přepočtu"])
     assert param(at, "cutoff") == "10"
 

@@ -33,7 +33,7 @@ def test_default_view_lists_every_instrument():
     assert "nezveřejněno" in table["allocation"].tolist()  # missing ≠ 0
     assert not any(a.strip().startswith("0") for a in table["allocation"])
     assert table["source"].str.startswith("http").all()
-    assert len(at.get("download_button")) == 1
+    assert len(at.get("download_button")) == 2  # CSV for Czech Excel + machine-readable
 
 
 def test_level_filter_changes_table_and_url():

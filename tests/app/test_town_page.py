@@ -23,12 +23,13 @@ def test_featured_town_profile(code):
     shown = texts(at)
     assert f"ORP {orp}" in shown and code in shown and "Ústecký kraj" in shown
     assert "HSOÚ" in shown
-    assert "Zdroj" in shown and "31.12.2025" in shown  # population with source and date
+    # population with its publisher-first source and the date in the one style
+    assert "Zdroj: ČSÚ" in shown and "31.\u00a012.\u00a02025" in shown
     assert "km²" in " ".join(str(m.value) for m in at.metric)
     table = at.dataframe[0].value
     assert len(table) >= 20
     assert {"orp", "kraj", "cz", "rank_orp", "rank_kraj", "counts"} <= set(table.columns)
-    distraint = table[table["indicator"] == "Podíl osob v exekuci"].iloc[0]
+    distraint = table[table["indicator"] == "Podíl osob v exekuci (15+)"].iloc[0]
     assert "/" in distraint["counts"] and " z " in distraint["rank_orp"]
     assert "ČÚZK" in shown  # locator map attribution
     links = _links(at)

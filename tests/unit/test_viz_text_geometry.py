@@ -14,7 +14,7 @@ from hsou_dash import config
 from hsou_dash.data import geometry
 from hsou_dash.data.loaders import orp_display_geometry
 from hsou_dash.text import LANGS, catalogue, translator
-from hsou_dash.viz import format, indicator_view, palettes
+from hsou_dash.viz import export, format, indicator_view, palettes
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -42,11 +42,12 @@ def test_map_carries_attribution_legend_and_values(uk_view):
     assert "hsou-legend" in html
     assert len(uk_view.table) == 16 and uk_view.missing == 0
     assert uk_view.table.iloc[0]["rank"] == 1
-    assert "31.12.2020" in uk_view.source
+    assert "k 31.\u00a012.\u00a02020" in uk_view.source  # one date style (issue 8)
+    assert uk_view.source.startswith("Zdroj: ÚP ČR/MPSV – ")  # publisher first
 
 
 def test_csv_is_exactly_the_table_with_sources(uk_view):
-    text = uk_view.csv.decode("utf-8-sig").splitlines()
+    text = export.csv_bytes(uk_view.export).decode("utf-8-sig").splitlines()
     assert text[0].startswith("indicator_id,year,rank,orp_code,orp_name")
     assert "source" in text[0] and "ref_date" in text[0]
     assert len(text) == 1 + 16
