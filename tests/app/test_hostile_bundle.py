@@ -11,7 +11,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
 from hsou_dash import config
@@ -40,23 +39,6 @@ def evil_env(hostile_dir, hostile_cache, monkeypatch) -> Path:
     monkeypatch.setenv(config.ENV_CACHE_DIR, str(hostile_cache))
     assert config.data_dir() == hostile_dir.resolve()
     return hostile_dir
-
-
-@pytest.fixture
-def downloads(monkeypatch) -> dict[str, bytes]:
-    """Bytes of every download button of a run, by media file id (AppTest keeps them in a
-    mock runtime that is gone after the run, so they are recorded as they are stored)."""
-    store: dict[str, bytes] = {}
-    original = MemoryMediaFileStorage.load_and_get_id
-
-    def record(self, path_or_data, mimetype, kind, filename=None):
-        file_id = original(self, path_or_data, mimetype, kind, filename)
-        if isinstance(path_or_data, bytes):
-            store[file_id] = path_or_data
-        return file_id
-
-    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", record)
-    return store
 
 
 def markdown_sources(at: AppTest) -> list[str]:

@@ -15,7 +15,7 @@ import re
 import pytest
 
 from hsou_dash.text import translate_plain
-from tests.app.conftest import open_page
+from tests.app.conftest import open_page, strings
 
 #: Strings that betray how the app obtained data rather than who published it.
 INTERNAL = ("shared/", "data/bundle", "github:")
@@ -39,25 +39,15 @@ def _walk(node, skip: str, inside: bool = False):
         yield from _walk(child, skip, inside)
 
 
-def _strings(node) -> list[str]:
-    if isinstance(node, str):
-        return [node]
-    if isinstance(node, dict):
-        return [s for v in node.values() for s in _strings(v)]
-    if isinstance(node, list):
-        return [s for v in node for s in _strings(v)]
-    return []
-
-
 def _texts_of(el) -> list[str]:
     kind = type(el).__name__
     out = [str(getattr(el, "label", "") or "")]
     if kind == "Dataframe":
         df = el.value
-        out += [str(c) for c in df.columns] + _strings(json.loads(el.proto.columns or "{}"))
+        out += [str(c) for c in df.columns] + strings(json.loads(el.proto.columns or "{}"))
         out += [str(v) for col in df.columns for v in df[col].tolist()]
     elif hasattr(el, "proto") and getattr(el.proto, "spec", None):
-        out += _strings(json.loads(el.proto.spec))
+        out += strings(json.loads(el.proto.spec))
     elif kind not in ("Expander", "Block", "SpecialBlock", "ElementTree"):
         out.append(str(getattr(el, "value", "") or ""))
         out.append(str(getattr(el, "help", "") or ""))

@@ -10,10 +10,6 @@ and records. Neither may happen, and the names must show as text.
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
@@ -22,8 +18,7 @@ import pytest
 
 from hsou_dash import config
 from tests import hostile
-from tests.browser.conftest import ARTIFACTS, _free_port, map_frame
-from tests.conftest import REPO
+from tests.browser.conftest import map_frame, streamlit_server
 
 pytestmark = pytest.mark.browser
 
@@ -40,34 +35,8 @@ def hostile_server(bundle_dir: Path, tmp_path_factory) -> Iterator[str]:
     root = hostile.make_hostile_bundle(bundle_dir, tmp_path_factory.mktemp("hostile") / "b")
     env = {**os.environ, config.ENV_DATA_DIR: str(root),
            config.ENV_CACHE_DIR: str(tmp_path_factory.mktemp("cache"))}
-    port = _free_port()
-    ARTIFACTS.mkdir(exist_ok=True)
-    log = open(ARTIFACTS / "streamlit-hostile.log", "w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"),
-         "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=REPO, stdout=log, stderr=subprocess.STDOUT, env=env,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        proc.terminate()
-        pytest.fail("hostile streamlit server did not start; see streamlit-hostile.log")
-    yield base
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+    with streamlit_server(env, "streamlit-hostile.log") as base:
+        yield base
 
 
 @pytest.fixture
