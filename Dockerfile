@@ -13,7 +13,7 @@ ENV DEBIAN_FRONTEND=noninteractive \
 # Debian packages by name: make runs the same targets as on a developer machine, nginx fronts
 # the replicas.
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends make nginx \
+    && apt-get install -y --no-install-recommends make nginx libnginx-mod-http-brotli-filter \
     && rm -rf /var/lib/apt/lists/*
 
 RUN useradd --create-home --uid 10001 hsou

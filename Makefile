@@ -8,7 +8,7 @@ REPLICAS ?= 2
 # make serve listens on 8080 unless PORT is given on the command line or in the environment
 SERVE_PORT = $(if $(filter file,$(origin PORT)),8080,$(PORT))
 
-.PHONY: run setup test lint bench clean browser-deps serve nginx-deps
+.PHONY: run setup test lint bench clean browser-deps serve nginx-deps axe
 
 ## make run: install everything, put the data bundle in place, start the app on :$(PORT)
 run: setup
@@ -27,7 +27,7 @@ data/bundle/.installed: $(VENV)/.installed
 	touch $@
 
 ## make test: the whole suite (unit, AppTest, browser) — the command CI runs
-test: setup browser-deps nginx-deps
+test: setup browser-deps nginx-deps axe
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 
@@ -35,9 +35,19 @@ browser-deps:
 	@test -x /usr/bin/chromium || { echo "Installing Debian's chromium (needs root)"; \
 	  apt-get update -qq && apt-get install -y -qq chromium; }
 
+## axe-core (accessibility checks of tests/browser/test_axe.py), from the npm registry
+AXE := .cache/axe/node_modules/axe-core/axe.min.js
+axe: $(AXE)
+$(AXE):
+	@command -v npm >/dev/null || { echo "Installing Debian's npm (needs root)"; \
+	  apt-get update -qq && apt-get install -y -qq nodejs npm; }
+	npm install --silent --no-audit --no-fund --prefix .cache/axe axe-core@4
+
+## nginx and its brotli filter (serve.py loads the module when it is there; gzip otherwise)
 nginx-deps:
-	@test -x /usr/sbin/nginx || { echo "Installing Debian's nginx (needs root)"; \
-	  apt-get update -qq && apt-get install -y -qq nginx; }
+	@{ test -x /usr/sbin/nginx && test -e /usr/lib/nginx/modules/ngx_http_brotli_filter_module.so; } \
+	  || { echo "Installing Debian's nginx and its brotli filter (needs root)"; apt-get update -qq \
+	  && apt-get install -y -qq nginx libnginx-mod-http-brotli-filter; }
 
 ## make serve: $(REPLICAS) replicas behind nginx on :8080 (REPLICAS=…, PORT=…); Ctrl-C stops all.
 ## Installs the bundle once (from HSOU_BUNDLE_URL or BUNDLE) if none is installed.
@@ -52,4 +62,4 @@ bench: setup browser-deps nginx-deps
 	$(BIN)/python benchmarks/run.py
 
 clean:
-	rm -rf data/bundle data/bundle.versions data/cache static test-artifacts
+	rm -rf data/bundle data/bundle.versions data/cache static test-artifacts .cache/axe

@@ -5,12 +5,12 @@ from __future__ import annotations
 import streamlit as st
 
 from hsou_dash.data.loaders import DATA_ERRORS
+from hsou_dash.ui import page_frame
 from hsou_dash.ui.bootstrap import ensure_bundle
 from hsou_dash.ui.text import init_lang, language_switch, t
 from hsou_dash.ui.widgets import PAGES, bundle_problem
 
-st.set_page_config(page_title="HSOÚ dashboard", layout="wide",
-                   initial_sidebar_state="collapsed")
+st.set_page_config(layout="wide", initial_sidebar_state="collapsed")
 
 init_lang()
 _, corner = st.columns([5, 1])
@@ -34,6 +34,8 @@ nav = st.navigation(
     },
     position="top",
 )
+# each page its own browser title; <html lang> follows the language; readable captions
+page_frame.apply(next((n for n, p in pages.items() if p.url_path == nav.url_path), None))
 try:
     nav.run()
 except DATA_ERRORS as exc:  # a data file vanished or broke mid-page: the bundle message, no

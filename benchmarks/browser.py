@@ -185,7 +185,25 @@ def _first_visit_bytes(browser, base: str) -> dict:
     context.close()
     return {"http_wire_kb": round(wire / 1024), "http_decoded_kb": round(decoded / 1024),
             "requests": requests, "ws_payload_kb": round(ws_payload / 1024),
-            "plotly_js_fetched": any("PlotlyChart" in u for u in urls)}
+            "plotly_js_fetched": any("PlotlyChart" in u for u in urls),
+            "br_wire_kb": _brotli_kb(urls)}
+
+
+def _brotli_kb(urls: list[str]) -> int:
+    """The same HTTP requests fetched again with ``Accept-Encoding: br, gzip`` (Chromium asks
+    for brotli over HTTPS only, and these servers speak plain HTTP on 127.0.0.1): bytes of
+    the bodies as sent (brotli where the server offers it, else gzip or identity)."""
+    import urllib.request
+
+    total = 0
+    for url in dict.fromkeys(u for u in urls if u.startswith("http")):
+        req = urllib.request.Request(url, headers={"Accept-Encoding": "br, gzip"})
+        try:
+            with urllib.request.urlopen(req, timeout=30) as r:
+                total += len(r.read())
+        except OSError:
+            continue
+    return round(total / 1024)
 
 
 def first_visit_bytes() -> list[dict]:
@@ -201,7 +219,8 @@ def first_visit_bytes() -> list[dict]:
             _drawn(page, "map")
             context.close()
         rows = [{"via": "streamlit directly", **_first_visit_bytes(browser, direct.url)},
-                {"via": "nginx (gzip)", **_first_visit_bytes(browser, proxy.url)}]
+                {"via": "nginx (gzip; br_wire_kb: brotli)",
+                 **_first_visit_bytes(browser, proxy.url)}]
         browser.close()
     return rows
 

@@ -139,6 +139,29 @@ def cold_start() -> tuple[float, float, float, float]:
         proc.wait(timeout=15)
 
 
+def cold_start_served() -> tuple[float, float, float]:
+    """``make serve`` with one replica (deploy/serve.py: health, then the warm-up run through
+    the script health check, then nginx) → Chromium opens /map → first ORP polygon drawn.
+    Returns (seconds until serve.py is ready, first visitor, second visitor)."""
+    from playwright.sync_api import sync_playwright
+    from servers import proxied
+
+    t0 = time.perf_counter()
+    with proxied(1) as d, sync_playwright() as p:
+        ready = time.perf_counter() - t0
+        br = browser._launch(p)
+        results = []
+        for _ in range(2):
+            page = br.new_page(viewport={"width": 1400, "height": 1000})
+            t1 = time.perf_counter()
+            page.goto(f"{d.url}/map?region=CZ042")
+            browser._drawn(page, "map")
+            results.append(time.perf_counter() - t1)
+            page.close()
+        br.close()
+    return ready, results[0], results[1]
+
+
 def main(argv: list[str] | None = None) -> int:
     # Builders and AppTest outside `streamlit run` warn about a missing ScriptRunContext on
     # every cached call; Streamlit resets log levels when it reads its config, so disable it.
@@ -179,6 +202,10 @@ def main(argv: list[str] | None = None) -> int:
         report("cold start: first visitor until map drawn", first, "s")
         report("second visitor until map drawn", second, "s")
         report("server RSS after two map visits", rss, "MB")
+        ready, first, second = cold_start_served()
+        report("served (1 replica + nginx): ready after", ready, "s")
+        report("served: first visitor until map drawn", first, "s", "< 3 s")
+        report("served: second visitor until map drawn", second, "s")
     if "browser" in only:
         heading(f"Warm visit until drawn, Chromium, same run (median of {args.rounds})")
         warm = browser.warm_visits(args.rounds)

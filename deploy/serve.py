@@ -27,6 +27,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator, Sequence
@@ -141,6 +142,24 @@ def render(template: str, values: dict[str, str]) -> str:
     return _PLACEHOLDER.sub(lambda m: values[m.group(1)], template)
 
 
+#: Debian's brotli module for nginx (``apt-get install libnginx-mod-http-brotli-filter``).
+BROTLI_MODULE = Path("/usr/lib/nginx/modules/ngx_http_brotli_filter_module.so")
+BROTLI_TYPES = ("text/css text/javascript application/javascript application/json "
+                "application/manifest+json image/svg+xml text/plain text/xml application/xml")
+
+
+def brotli_config(module: Path = BROTLI_MODULE) -> dict[str, str]:
+    """``load_module`` and ``brotli`` directives when the module is installed (a first /map
+    visit is ~20 % smaller than with gzip alone), else nothing: gzip stays either way, for
+    browsers without ``br`` and hosts without the module."""
+    if not module.exists():
+        return {"LOAD_MODULES": "", "BROTLI": ""}
+    return {"LOAD_MODULES": f"load_module {module};",
+            "BROTLI": "\n".join(["brotli on;", "    brotli_comp_level 5;",
+                                 "    brotli_min_length 1024;",
+                                 f"    brotli_types {BROTLI_TYPES};"])}
+
+
 def nginx_files(s: Settings, index_html: str | None = None) -> dict[str, str]:
     """Every generated file of the run folder: name → text."""
     html = index_html if index_html is not None else streamlit_index_html().read_text()
@@ -153,6 +172,7 @@ def nginx_files(s: Settings, index_html: str | None = None) -> dict[str, str]:
         "RUN_DIR": run, "MIME_TYPES": str(MIME_TYPES), "LISTEN": f"{s.listen}:{s.port}",
         "UPSTREAM_SERVERS": servers, "CSP_APP": csp_app, "CSP_COMPONENT": csp_component,
         "COOKIE_SECURE": "; Secure" if s.secure_cookie else "",
+        **brotli_config(),
     })
     proxy_headers = "\n".join([
         "proxy_http_version 1.1;",
@@ -232,7 +252,10 @@ def replica_command(port: int, compression: bool | None) -> list[str]:
            "--server.headless", "true", "--browser.gatherUsageStats", "false",
            # A public replica runs the code it started with: no watching, no reloading a
            # source file halfway through a deploy (and no inotify watches per replica).
-           "--server.fileWatcherType", "none"]
+           "--server.fileWatcherType", "none",
+           # /_stcore/script-health-check runs app.py once in a throw-away session: warm_up()
+           # calls it before the replica takes visitors (nginx does not pass it through).
+           "--server.scriptHealthCheckEnabled", "true"]
     if compression is not None:
         cmd += ["--server.enableWebsocketCompression", str(compression).lower()]
     return cmd
@@ -252,6 +275,20 @@ def wait_healthy(url: str, timeout: float = 60, proc: subprocess.Popen | None = 
             pass
         time.sleep(0.25)
     raise TimeoutError(f"{url} did not answer within {timeout:.0f} s")
+
+
+def warm_up(port: int, timeout: float = 60) -> bool:
+    """Run app.py once in the replica on ``port`` (Streamlit's script health check) before it
+    takes visitors: the process leaves Streamlit's old multipage mode (so no first visitor's
+    page reruns itself), loads the bundle and starts filling the caches of the default views
+    (``cache.start_warm_up``, in the background). ``False`` if the run failed or timed out
+    (the replica still serves; the first visitor then waits longer)."""
+    url = f"http://127.0.0.1:{port}/_stcore/script-health-check"
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as r:
+            return r.status == 200
+    except OSError:
+        return False
 
 
 def bundle_ready() -> bool:
@@ -337,6 +374,12 @@ class Deployment:
                 self.start_replica(i)
             for port, proc in zip(s.replica_ports, self.replicas, strict=True):
                 wait_healthy(f"http://127.0.0.1:{port}/_stcore/health", timeout, proc)
+            warmers = [threading.Thread(target=warm_up, args=(port,), daemon=True)
+                       for port in s.replica_ports]
+            for w in warmers:
+                w.start()
+            for w in warmers:
+                w.join(timeout)
             self.nginx = subprocess.Popen(
                 [nginx_binary(), "-p", str(s.run_dir), "-e", str(s.run_dir / "nginx-error.log"),
                  "-c", str(s.run_dir / "nginx.conf"), "-g", "daemon off;"],

@@ -8,6 +8,7 @@ from hsou_dash.domain.catalogue import indicator_name, years_of
 from hsou_dash.domain.series import picker_notes
 from hsou_dash.ui import cache, state, widgets
 from hsou_dash.ui.text import lang, t, t_plain, tr
+from hsou_dash.viz import alt_text
 from hsou_dash.viz import compare_view as cv
 
 b = widgets.bundle_or_stop()
@@ -35,14 +36,14 @@ def ind_name(indicator: str) -> str:
 
 codes = b.orp.sort_values("orp_name")["orp_code"].tolist()
 f1, f2 = st.columns([2, 3], vertical_alignment="bottom")
-focus = f1.selectbox(t("compare.focus"), codes, key="compare.orp", help=t("compare.focus_help"),
-                     format_func=orp_name)
+focus = widgets.place_select(t("compare.focus"), codes, key="compare.orp", container=f1,
+                             help=t("compare.focus_help"), format_func=orp_name)
 with f2:
     widgets.page_link("orp", t("common.open_profile", name=widgets.orp_label(b, focus)),
                       orp=focus)
 
 # --- two indicators ------------------------------------------------------------------------
-st.subheader(t("compare.scatter_header"))
+st.header(t("compare.scatter_header"))
 c = st.columns([2, 3, 1.2, 3, 1.2])
 with c[0]:
     region = widgets.region_select(b, "compare.region")
@@ -61,7 +62,7 @@ if (y, yyear) != (x, xyear):
 
 sc = cv.scatter_view(b, region=region, x=x, xyear=xyear, y=y, yyear=yyear, sized=sized,
                      selected=focus, tr=tr(), lang=lang())
-st.plotly_chart(sc.figure, width="stretch", key="compare.scatter")
+widgets.chart(sc.figure, key="compare.scatter")
 if sc.missing:
     st.caption(t("compare.scatter_missing", n=sc.missing))
 in_region = region == NATIONAL_CODE or \
@@ -73,9 +74,9 @@ widgets.csv_downloads(sc.export, t_plain("compare.scatter_download", x=x, y=y, r
                       "compare.dl_scatter", sc.headers)
 
 # --- side by side --------------------------------------------------------------------------
-st.subheader(t("compare.table_header"))
-chosen = st.multiselect(t("compare.table_pick"), codes, key="compare.orps",
-                        max_selections=cv.MAX_COMPARED, format_func=orp_name)
+st.header(t("compare.table_header"))
+chosen = widgets.place_select(t("compare.table_pick"), codes, key="compare.orps", multi=True,
+                              max_selections=cv.MAX_COMPARED, format_func=orp_name)
 if chosen:
     cmp = cache.comparison(str(b.root), tuple(chosen), lang())
     st.caption(t("compare.table_intro"))
@@ -89,7 +90,7 @@ if chosen:
         st.caption(t("compare.cz_coverage", note=text))
     widgets.retrieval_popover(cmp.infos, key="compare.table_sources")
     widgets.notes_box(cmp.notes)
-    st.plotly_chart(cmp.chart, width="stretch", key="compare.pct")
+    widgets.chart(cmp.chart, key="compare.pct")
     st.caption(t("compare.pct_note"))
     widgets.csv_downloads(cmp.export, t_plain("compare.table_download"), "compare.dl_table",
                           cmp.headers)
@@ -97,7 +98,7 @@ else:
     st.info(t("compare.table_empty"), icon=":material/info:")
 
 # --- similar districts ---------------------------------------------------------------------
-st.subheader(t("compare.similar_header"))
+st.header(t("compare.similar_header"))
 sim = cv.similar_view(b, cache.region_geometry(str(b.root), NATIONAL_CODE), focus, tr(), lang())
 st.markdown(t("compare.similar_intro", inputs=", ".join(sim.inputs)))
 if sim.similar.placed:
@@ -115,6 +116,8 @@ if sim.similar.placed:
     with right:
         st_folium(sim.map, key="compare.similar_map", height=360, use_container_width=True,
                   returned_objects=[])
+        widgets.map_alt(alt_text.similar(widgets.orp_label(b, focus), [widgets.orp_label(
+            b, c) for c in sim.table["orp_code"] if c != focus], tr()))
         widgets.attribution()
 else:
     st.info(t("compare.similar_not_placed", name=widgets.orp_label(b, focus)),

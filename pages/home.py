@@ -1,13 +1,11 @@
 """/ — what HSOÚ are, headline figures of the region, the HSOÚ map and the data vintage."""
 
 import streamlit as st
-from streamlit_folium import st_folium
 
-from hsou_dash.domain.headline import headline
 from hsou_dash.domain.params import Parsed, parse_region
 from hsou_dash.escape import md
-from hsou_dash.ui import cache, state, widgets
-from hsou_dash.ui.text import lang, t, t_plain, tr
+from hsou_dash.ui import cache, mapframe, state, widgets
+from hsou_dash.ui.text import lang, t, t_plain
 from hsou_dash.viz import format, home_view
 
 HEADLINE = ("unemployment_share", "distraint_share")
@@ -19,13 +17,11 @@ parsed = Parsed()
 state.seed({"home.region": parse_region(params.get("region"), b.kraje, parsed)}, fresh)
 
 st.title(t("home.title"))
-st.markdown(f"##### {t('home.lead')}")
+st.markdown(f"**{t('home.lead')}**")
 state.show_notices(parsed.notices, fresh)
 
 region = widgets.region_select(b, "home.region")
-gaps = cache.gaps_for(root, *HEADLINE)
-h = headline(b, region, HEADLINE, gaps=gaps)
-figs = home_view.figures(b, h, region, tr(), lang(), gaps)
+h, figs = cache.home_figures(root, region, HEADLINE, lang())
 no_data = t_plain("common.no_data")
 share, current = h.share, h.share_current
 cols = st.columns(2 + len(figs))
@@ -35,13 +31,13 @@ cols[1].metric(t("trust.hsou_share_label", year=share.year),
                md(home_view.share_text(share, lang(), no_data)), border=True,
                help=t("trust.hsou_share_help", year=share.year))
 cols[1].caption(t("home.pop_hsou_line", n=format.number(share.population_hsou, 0, lang()),
-                  ref=home_view.population_ref(b, share.year, lang())))
+                  ref=cache.population_ref(root, share.year, lang())))
 if current is not None and current.year != share.year:
     cols[1].caption(t("home.share_current",
                       label=t_plain("trust.hsou_share_label", year=current.year),
                       share=home_view.share_text(current, lang(), no_data),
-                      ref=home_view.population_ref(b, current.year, lang())))
-pop_info = home_view.population_source(b, [share.year])
+                      ref=cache.population_ref(root, current.year, lang())))
+pop_info = cache.population_source(root, share.year)
 cols[1].caption(md(format.source_text(pop_info, lang())))
 for col, fig in zip(cols[2:], figs, strict=True):
     # metric label and value render Markdown; names, units and sources are data
@@ -52,35 +48,33 @@ for col, fig in zip(cols[2:], figs, strict=True):
         col.caption(f":orange[{t(note.text_key, year=note.year)}]")
     for text in fig.coverage:
         col.caption(md(text))
-hsou_info = home_view.hsou_source(b)
+hsou_info = cache.hsou_info(root)
 widgets.retrieval_popover([(t_plain("trust.hsou_share_label", year=share.year), pop_info),
                            *[(f.label, f.info) for f in figs],
                            (t_plain("home.map_title"), hsou_info)], key="home.sources")
 
 left, right = st.columns([3, 2], gap="large")
 with left:
-    geo = cache.region_geometry(root, region)
-    orp = b.orp if region == "CZ" else b.orp[b.orp["kraj_code"] == region]
-    st_folium(home_view.status_map(geo, orp, tr()), key="home.map", height=420,
-              use_container_width=True, returned_objects=[])
+    mapframe.show(cache.home_map(root, region, lang()), key="home.map")
     st.caption(t("map.hsou_list_source", source=hsou_info.line(lang())))
     widgets.attribution()
+    widgets.hsou_map_alt(b, region)
 with right:
-    st.subheader(t("home.what_title"))
+    st.header(t("home.what_title"))
     st.markdown(t("home.what"))
-    st.subheader(t("home.explore"))
+    st.header(t("home.explore"))
     widgets.page_link("map", t("home.to_map"), region=region)
     widgets.page_link("orp", t("home.to_orp"))
     widgets.page_link("support", t("home.to_support"))
     widgets.page_link("methodology", t("home.to_methodology"))
-    st.subheader(t("home.towns_title"))
+    st.header(t("home.towns_title"))
     st.caption(t("home.towns_intro"))
     for town in cache.featured_towns(root).itertuples():
         widgets.page_link("town", t("town.featured_link", name=town.obec_name,
                                     orp=town.orp_name), obec=town.obec_code)
 
-st.subheader(t("home.vintage"))
+st.header(t("home.vintage"))
 st.caption(t("home.vintage_intro"))
-st.markdown("\n".join(f"- {line}" for line in home_view.vintage(b, tr(), lang())))
+st.markdown("\n".join(f"- {line}" for line in cache.home_vintage(root, lang())))
 
 state.write("home", {"region": region})

@@ -1,22 +1,20 @@
 """/map — choropleth of ORP districts, or of municipalities within one kraj, for any indicator."""
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from hsou_dash.domain.catalogue import years_of
 from hsou_dash.domain.classify import MAX_K, MIN_K, SCHEMES
 from hsou_dash.domain.params import obec_indicators, parse_map_params
 from hsou_dash.domain.series import picker_notes
-from hsou_dash.domain.sources import hsou_list_source
 from hsou_dash.domain.towns import SMALL_DENOMINATOR, fold
 from hsou_dash.escape import md
-from hsou_dash.ui import cache, state, widgets
+from hsou_dash.ui import cache, exports, mapframe, state, widgets
 from hsou_dash.ui.text import lang, t, t_plain, tr
 from hsou_dash.viz import indicator_view
 
 b = widgets.bundle_or_stop()
 root = str(b.root)
-options = widgets.indicator_options(b, b.orp_values)
+options = cache.orp_indicator_options(root)
 layer = cache.obec_layer(root)
 params, fresh = state.read("map")
 parsed = parse_map_params(params, b.kraje, b.orp, b.orp_values, options, layer)
@@ -76,41 +74,33 @@ with st.expander(t("map.options")):
     present = o4.toggle(t("map.present"), key="map.present", help=t("map.present_help"))
 height = 780 if present else 560  # presentation mode: a big map, tables below it
 
-outline = cache.hsou_outline(root, region) if show_hsou else None
-common = dict(region=region, indicator=indicator, year=year, scheme=scheme, k=k, tiles=tiles,
-              tr=tr(), lang=lang(), height=height, gaps=cache.gaps_for(root, indicator))
-if level == "obec":
-    view = indicator_view.build_obec(
-        b, values, cache.kraj_obec_geometry(root, region), cache.region_geometry(root, region),
-        outline, selected=st.session_state.get("map.obec"),
-        packed=cache.packed_obce(root, region),
-        classification=cache.obec_classification(root, region, indicator, year, scheme, k),
-        **common)
-else:
-    view = indicator_view.build(b, cache.region_geometry(root, region), outline,
-                                selected=st.session_state.get("map.orp"), **common)
+# Everything the map shows, built and rendered once per choice (shared by all sessions).
+view, map_args = cache.map_view(
+    root, level, region, indicator, int(year), scheme, int(k), tiles, bool(show_hsou),
+    st.session_state.get("map.obec" if level == "obec" else "map.orp"), lang(), height)
 
 left, right = (st.container(), st.container()) if present else st.columns([3, 2], gap="medium")
 with left:
-    st_folium(view.map, key="map.click", height=height, use_container_width=True,
-              returned_objects=["last_active_drawing"], on_change=_on_click)
+    mapframe.show(map_args, key="map.click", on_change=_on_click)
     st.caption(md(view.source))
     if view.region_line is not None:
         st.caption(indicator_view.region_text(view.region_line, widgets.region_name(b, region),
                                               tr()))
-    hsou_info = hsou_list_source(b.orp)
+    hsou_info = cache.hsou_info(root)
     if show_hsou:
         st.caption(t("map.hsou_list_source", source=hsou_info.line(lang())))
     widgets.retrieval_popover([(view.title, view.info), *([(t_plain("map.hsou_outline"),
                                hsou_info)] if show_hsou else [])], key="map.sources")
     widgets.attribution()
+    exports.map_downloads(root, level, region, indicator, int(year), scheme, int(k), show_hsou)
+    widgets.table_map_alt(view.table, f"{view.title} ({year})", widgets.region_name(b, region))
     if view.missing:
         st.caption(t("map.missing" if level == "orp" else "obec_layer.missing", n=view.missing))
 with right:
     if level == "obec":
         names = dict(zip(obce["obec_code"], obce["obec_name"] + " (" + obce["orp_name"] + ")",
                          strict=True))
-        selected = st.selectbox(t("obec_layer.selected"),
+        selected = widgets.place_select(t("obec_layer.selected"),
                                 [None, *sorted(names, key=lambda c: fold(names[c]))],
                                 key="map.obec", placeholder=t("common.none"),
                                 format_func=lambda c: names.get(c, t("common.none")))
@@ -118,14 +108,24 @@ with right:
             widgets.page_link("town", t("town.open_profile", name=names[selected]),
                               obec=selected)
     else:
-        selected = st.selectbox(t("map.selected"), [None, *region_orp["orp_code"]],
+        selected = widgets.place_select(t("map.selected"), [None, *region_orp["orp_code"]],
                                 key="map.orp", placeholder=t("common.none"),
                                 format_func=lambda c: widgets.orp_label(b, c))
         if selected:
             widgets.page_link("orp", t("common.open_profile",
                                        name=widgets.orp_label(b, selected)), orp=selected)
-    tab_table, tab_chart = st.tabs([t("map.tab_table"), t("map.tab_chart")])
-    with tab_table:
+    # Table or chart, one at a time: not st.tabs, which would put the chart in the page (and
+    # make the browser fetch Plotly's 4.6 MB bundle) although its tab is closed. The plotly
+    # element, and so its lazily loaded JS chunk, exists only once a visitor asks for it.
+    shown = st.segmented_control(t("map.show"), ["table", "chart"], key="map.show",
+                                 default="table", format_func=lambda v: t(f"map.tab_{v}"),
+                                 label_visibility="collapsed")
+    if shown == "chart":
+        if view.bars is not None:
+            widgets.chart(view.bars, key="map.bars")
+        else:
+            st.caption(t("obec_layer.bars_hint"))
+    else:
         st.dataframe(view.table[list(view.columns)], hide_index=True, height=420,
                      width="stretch",
                      column_config={c: widgets.column(*spec) for c, spec in view.columns.items()})
@@ -133,11 +133,6 @@ with right:
         if view.unreliable:
             st.caption(t("obec_layer.unreliable_note", n=view.unreliable,
                          threshold=SMALL_DENOMINATOR))
-    with tab_chart:
-        if view.bars is not None:
-            st.plotly_chart(view.bars, width="stretch", key="map.bars")
-        else:
-            st.caption(t("obec_layer.bars_hint"))
     widgets.csv_downloads(view.export, t_plain(
         "map.download_name", indicator=indicator, year=year,
         region=region if level == "orp" else f"{region}_obce"), "map.dl", view.headers)

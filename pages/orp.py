@@ -4,13 +4,14 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from hsou_dash.config import DEFAULT_ORP
+from hsou_dash.domain import wording
 from hsou_dash.domain.catalogue import indicator_name
 from hsou_dash.domain.params import Parsed, parse_orp
 from hsou_dash.escape import md
-from hsou_dash.ui import cache, state, widgets
+from hsou_dash.ui import cache, exports, state, widgets
 from hsou_dash.ui.support_section import render_support_section
 from hsou_dash.ui.text import lang, t, t_plain, tr
-from hsou_dash.viz import format, orp_view
+from hsou_dash.viz import alt_text, format, orp_view
 
 b = widgets.bundle_or_stop()
 params, fresh = state.read("orp")
@@ -20,8 +21,9 @@ state.seed({"orp.code": parse_orp(params.get("orp"), b.orp, parsed) or DEFAULT_O
 st.title(t("orp.title"))
 state.show_notices(parsed.notices, fresh)
 codes = b.orp.sort_values("orp_name")["orp_code"].tolist()
-code = st.selectbox(t("orp.pick"), codes, key="orp.code", help=t("orp.pick_help"),
-                    format_func=lambda c: widgets.orp_label(b, c, with_kraj=True))
+code = widgets.place_select(t("orp.pick"), codes, key="orp.code", help=t("orp.pick_help"),
+                            format_func=lambda c: widgets.orp_label(b, c, with_kraj=True))
+state.write("orp", {"orp": code})  # the address follows the pick in the same rerun, at once
 p = cache.orp_profile(str(b.root), code, lang())
 f = p.facts
 
@@ -33,7 +35,8 @@ if f.is_hsou:
 else:
     st.success(t("orp.hsou_no"), icon=":material/check:")
 facts = [t("orp.structural")] if f.structurally_affected else []
-facts.append(t("orp.agglomeration", name=f.iti_metro_agglomeration,
+facts.append(t("orp.agglomeration",
+               name=wording.count_suffix(f.iti_metro_agglomeration, lang(), t_plain),
                share=format.number(f.share_pop_in_agglomeration_2020, 1, lang()))
              if isinstance(f.iti_metro_agglomeration, str) else t("orp.no_agglomeration"))
 st.markdown("\n".join(f"- {x}" for x in facts))
@@ -62,11 +65,13 @@ with left:
     with st.expander(t("trust.how_obtained")):
         st.markdown(p.retrieval)
     widgets.csv_downloads(p.export, t_plain("orp.download_name", code=code), "orp.dl")
+    exports.factsheet_download(str(b.root), code)
 with right:
     st.subheader(t("orp.locator"))
     geo = cache.region_geometry(str(b.root), f.kraj_code)
     st_folium(orp_view.locator_map(geo, p, tr()), key="orp.locator", height=300,
               use_container_width=True, returned_objects=[])
+    widgets.map_alt(alt_text.locator(f.orp_name, f.kraj_name, tr(), hsou=f.is_hsou))
     widgets.attribution()
     if p.trend_options:
         st.subheader(t("orp.trends"))
@@ -75,8 +80,7 @@ with right:
                          else p.trend_options[0])
         ind = st.selectbox(t("orp.trend_pick"), p.trend_options, key="orp.trend",
                            format_func=lambda i: indicator_name(b.catalog, i, lang()))
-        st.plotly_chart(orp_view.trend_figure(b, p, ind, tr(), lang()), width="stretch",
-                        key="orp.trend_chart")
+        widgets.chart(orp_view.trend_figure(b, p, ind, tr(), lang()), key="orp.trend_chart")
         st.caption(t("orp.trend_note"))
         for note in orp_view.trend_notes(b, p, ind, tr()):
             st.caption(f":material/info: {note}")
@@ -92,5 +96,3 @@ st.dataframe(obce[["obec_name", "obec_code", "population_text", "year", "profile
 })
 
 render_support_section(b, orp_code=code)
-
-state.write("orp", {"orp": code})

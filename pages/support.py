@@ -84,21 +84,20 @@ with tabs[tab]:
         if fig is None:
             st.info(t("support.alloc.empty"))
         else:
-            st.plotly_chart(fig, width="stretch", key="support.alloc")
+            widgets.chart(fig, key="support.alloc")
             st.caption(t("support.alloc.note"))
         st.markdown(f"**{t('support.alloc.missing_title')}:** "
                     + (", ".join(md(name) for name in missing)
                        or t("support.alloc.none_missing")))
         fig, unknown = view.timeline(shown, today, tr(), lang())
         if fig is not None:
-            st.plotly_chart(fig, width="stretch", key="support.timeline")
+            widgets.chart(fig, key="support.timeline")
             st.caption(t("support.timeline.note"))
         if unknown:
             st.caption(t("support.timeline.unknown", names=", ".join(unknown)))
     elif tab == "matrix":
         if not shown.empty:
-            st.plotly_chart(view.matrix(shown, tr(), lang()), width="stretch",
-                            key="support.matrix")
+            widgets.chart(view.matrix(shown, tr(), lang()), key="support.matrix")
         st.caption(t("support.matrix.note"))
     elif tab == "territory":
         section.render_territories(b, tables, shown)

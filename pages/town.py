@@ -11,7 +11,7 @@ from hsou_dash.escape import ECHO_LIMIT, md
 from hsou_dash.ui import cache, state, widgets
 from hsou_dash.ui.support_section import render_support_section
 from hsou_dash.ui.text import lang, t, t_plain, tr
-from hsou_dash.viz import town_view
+from hsou_dash.viz import alt_text, town_view
 
 b = widgets.bundle_or_stop()
 root = str(b.root)
@@ -58,6 +58,7 @@ if m is None:
     state.write("town", {})
     st.stop()
 
+state.write("town", {"obec": m.obec_code})  # the address follows the place at once
 values = cache.kraj_obec_values(root, m.kraj_code)
 view = cache.town(root, m.obec_code, lang())
 
@@ -82,7 +83,7 @@ with c3:
     else:
         widgets.page_link("map", t("common.open_map"), region=m.kraj_code, orp=m.orp_code)
 
-st.subheader(t("town.indicators"))
+st.header(t("town.indicators"))
 if view.table.empty:
     st.info(t("town.no_values"), icon=":material/info:")
 else:
@@ -105,15 +106,15 @@ else:
 
 left, right = st.columns([3, 2], gap="medium")
 with left:
-    st.subheader(t("town.trends"))
+    st.header(t("town.trends"))
     if view.trends:
         default = "distraint_share" if "distraint_share" in view.trends else view.trends[0]
         state.keep_valid("town.trend", view.trends, default)
         indicator = st.selectbox(t("town.trend_pick"), view.trends, key="town.trend",
                                  format_func=lambda i: indicator_name(b.catalog, i, lang()))
-        st.plotly_chart(town_view.trend(b, m, values, indicator, tr(), lang(),
-                                        levels=cache.town_levels(root, m.obec_code)),
-                        width="stretch", key="town.trend_chart")
+        widgets.chart(town_view.trend(b, m, values, indicator, tr(), lang(),
+                                      levels=cache.town_levels(root, m.obec_code)),
+                      key="town.trend_chart")
         if aggregation_kind(indicator) == "count":
             st.caption(t("town.trend_counts_note"))
         for note in town_view.trend_notes(values, m, indicator, tr()):
@@ -121,14 +122,14 @@ with left:
     else:
         st.caption(t("town.no_trends"))
 with right:
-    st.subheader(t("town.locator"))
+    st.header(t("town.locator"))
     geo = cache.locator_geometry(root, m.kraj_code)
     st_folium(town_view.locator(b, m, geo, cache.region_geometry(root, m.kraj_code), tr()),
               key="town.locator", height=360, use_container_width=True, returned_objects=[])
+    widgets.map_alt(alt_text.locator(m.obec_name, f"ORP {m.orp_name}, {m.kraj_name}", tr(),
+                                     hsou=m.is_hsou))
     if geo is None:
         st.caption(t("town.locator_no_polygons"))
     widgets.attribution()
 
 render_support_section(b, obec_code=m.obec_code)
-
-state.write("town", {"obec": m.obec_code})

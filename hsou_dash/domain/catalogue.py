@@ -11,6 +11,7 @@ from typing import Literal
 
 import pandas as pd
 
+from hsou_dash.domain.wording import indicator_name as reader_name
 from hsou_dash.text import catalogue as text_catalogue
 
 
@@ -130,7 +131,7 @@ def indicator_name(catalog: pd.DataFrame, indicator_id: str, lang: str) -> str:
     if override:
         return override
     col = "name_en" if lang == "en" else "name_cs"
-    return str(catalog.at[indicator_id, col])
+    return reader_name(str(catalog.at[indicator_id, col]), lang)
 
 
 def higher_is_worse(catalog: pd.DataFrame, indicator_id: str) -> bool:

@@ -228,3 +228,37 @@ def base_counts(values: pd.DataFrame, key: str, code: str, indicator_id: str,
     if den_id is None:
         return math.nan, math.nan
     return math.nan, float(values_for(values, key, den_id, year).get(code, math.nan))
+
+
+# --- place pickers (ORP, obec, kraj) ------------------------------------------------------
+
+def rank_places(query: str, labels: dict[str, str]) -> list[str]:
+    """Keys of ``labels`` whose label contains every word of ``query``, diacritics optional
+    ("usti" finds "Ústí nad Labem"), best first: exact label, label starting with the query, a
+    word of the label starting with it, then any other match; ties keep ``labels``' order.
+
+    Only the name counts for "exact" and "starts with": "Most" ranks "Most (Ústecký kraj)"
+    first, the part in brackets is a qualifier.
+    """
+    q = fold(query)
+    if not q:
+        return []
+    words = q.split(" ")
+    ranked: list[tuple[int, int, str]] = []
+    for order, (key, label) in enumerate(labels.items()):
+        folded = fold(label)
+        if not all(w in folded for w in words):
+            continue
+        name = fold(re.sub(r"\s*\(.*\)\s*$", "", str(label))) or folded
+        if name == q:
+            score = 0
+        elif name.startswith(q):
+            score = 1
+        elif re.search(r"(?:^| )" + re.escape(q), name):
+            score = 2
+        elif all(re.search(r"(?:^| )" + re.escape(w), folded) for w in words):
+            score = 3
+        else:
+            score = 4
+        ranked.append((score, order, key))
+    return [key for _, _, key in sorted(ranked)]

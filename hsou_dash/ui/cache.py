@@ -9,6 +9,8 @@ they started with to every call). The previous version's entries are then droppe
 
 from __future__ import annotations
 
+import dataclasses
+import gc
 import threading
 from collections.abc import Callable
 from datetime import date
@@ -24,13 +26,15 @@ from hsou_dash.assets import ensure_leaflet
 from hsou_dash.data import geometry, loaders
 from hsou_dash.data.loaders import Bundle
 from hsou_dash.domain import aggregate, hsou, profile, reconcile, support, towns
+from hsou_dash.domain.catalogue import grouped_indicators
 from hsou_dash.domain.classify import classify
 from hsou_dash.domain.compare import values_for
 from hsou_dash.domain.headline import PopulationShare, hsou_share
 from hsou_dash.domain.params import ObecLayer
+from hsou_dash.domain.sources import hsou_list_source
 from hsou_dash.domain.towns import featured, search_index
 from hsou_dash.text import translator
-from hsou_dash.viz import compare_view, hsou_view, orp_view, town_view
+from hsou_dash.viz import compare_view, home_view, hsou_view, indicator_view, orp_view, town_view
 from hsou_dash.viz.packed_layer import pack_geometry
 
 #: Every cached function of this module, so that a new bundle version can drop them all.
@@ -353,3 +357,152 @@ def reconciliation(root: str, lang: str) -> pd.DataFrame:
 def indicator_catalogue(root: str, lang: str) -> pd.DataFrame:
     """The indicator catalogue with publisher-first sources and the retrieval paths apart."""
     return hsou_view.catalogue_table(bundle(root), translator(lang), lang)
+
+
+# --- the map page and the home map: views and rendered maps, built once per input ---------
+
+@_cached()
+def packed_orp(root: str, region: str) -> dict[str, list[list[str]]]:
+    """Encoded ORP polygons of one region (see ``packed_layer.pack_geometry``)."""
+    return pack_geometry(region_geometry(root, region), "orp_code")
+
+
+@_cached()
+def hsou_info(root: str):
+    """Where the HSOÚ list comes from (``sources.hsou_list_source``, ~10 ms: cached)."""
+    return hsou_list_source(bundle(root).orp)
+
+
+@_cached()
+def orp_indicator_options(root: str) -> list[str]:
+    """Indicators with any ORP value, grouped by theme (the map's picker, every rerun)."""
+    b = bundle(root)
+    values = b.orp_values
+    available = set(values.loc[values["value"].notna(), "indicator_id"])
+    return [i for _, i in grouped_indicators(b.catalog, available)]
+
+
+#: What the map component returns to the page (a click on a territory).
+MAP_RETURNS = ["last_active_drawing"]
+
+
+@_cached(max_entries=256)
+def map_view(root: str, level: str, region: str, indicator: str, year: int, scheme: str,
+             k: int, tiles: str, hsou: bool, selected: str | None, lang: str,
+             height: int) -> tuple[indicator_view.IndicatorView, dict[str, Any]]:
+    """The /map view and its rendered map (``mapframe.component_args``) for one choice of
+    everything the map shows: a rerun that changes none of them (a click elsewhere, a table
+    sort, the language of another page) rebuilds nothing. Shared by every session: read-only.
+    """
+    from hsou_dash.ui import mapframe
+
+    b = bundle(root)
+    outline = hsou_outline(root, region) if hsou else None
+    common = dict(region=region, indicator=indicator, year=year, scheme=scheme, k=k,
+                  tiles=tiles, tr=translator(lang), lang=lang, height=height,
+                  gaps=gaps_for(root, indicator), selected=selected)
+    if level == "obec":
+        view = indicator_view.build_obec(
+            b, kraj_obec_values(root, region), kraj_obec_geometry(root, region),
+            region_geometry(root, region), outline, packed=packed_obce(root, region),
+            classification=obec_classification(root, region, indicator, year, scheme, k),
+            **common)
+    else:
+        view = indicator_view.build(b, region_geometry(root, region), outline,
+                                    packed=packed_orp(root, region), **common)
+    args = mapframe.component_args(view.map, "map.click", MAP_RETURNS, height)
+    # the folium tree is not needed once rendered: keep only the strings (less memory, and
+    # fewer objects for the garbage collector to walk on every collection)
+    return dataclasses.replace(view, map=None), args
+
+
+@_cached(max_entries=64)
+def home_map(root: str, region: str, lang: str) -> dict[str, Any]:
+    """The home page's HSOÚ status map, rendered (``mapframe.component_args``)."""
+    from hsou_dash.ui import mapframe
+
+    b = bundle(root)
+    orp = b.orp if region == config.NATIONAL_CODE else b.orp[b.orp["kraj_code"] == region]
+    fmap = home_view.status_map(region_geometry(root, region), orp, translator(lang),
+                                packed=packed_orp(root, region))
+    return mapframe.component_args(fmap, "home.map", [], 420)
+
+
+def warm_up(root: str, lang: str = "cs") -> None:
+    """Fill the caches the first visitors of / and /map need (their default views), so the
+    first visitor after a start does not wait for display geometry and map rendering."""
+    from hsou_dash.domain.catalogue import years_of
+    from hsou_dash.domain.classify import DEFAULT_K, DEFAULT_SCHEME
+
+    b = bundle(root)
+    region = config.DEFAULT_REGION
+    home_map(root, region, lang)
+    home_figures(root, region, ("unemployment_share", "distraint_share"), lang)
+    home_vintage(root, lang)
+    options = orp_indicator_options(root)
+    indicator = config.DEFAULT_INDICATOR if config.DEFAULT_INDICATOR in options else options[0]
+    years = years_of(b.orp_values, indicator)
+    for reg in (region, config.NATIONAL_CODE):
+        map_view(root, "orp", reg, indicator, years[0], DEFAULT_SCHEME, DEFAULT_K, "none",
+                 True, None, lang, 560)
+    hsou_info(root)
+    featured_towns(root)
+    # Everything loaded so far lives as long as the process: keep it out of the collector's
+    # full passes (each walked ~all these objects, ~0.1 s).
+    gc.collect()
+    gc.freeze()
+
+
+_warm_started: set[str] = set()
+_warm_lock = threading.Lock()
+
+
+def start_warm_up(root: str) -> None:
+    """:func:`warm_up` in a background thread, once per bundle version and process (the
+    thread is a daemon: it never holds the server up; errors are left to the page runs)."""
+    # streamlit-folium declares its component when first imported, and Streamlit registers
+    # it only from a script run: import it here, not first in the thread (its iframe would 404).
+    import streamlit_folium  # noqa: F401
+
+    with _warm_lock:
+        if root in _warm_started:
+            return
+        _warm_started.add(root)
+
+    def run() -> None:
+        try:
+            warm_up(root)
+        except Exception:  # noqa: BLE001 - a page run reports the same problem properly
+            pass
+
+    threading.Thread(target=run, name="hsou-warm-up", daemon=True).start()
+
+
+@_cached(max_entries=64)
+def home_figures(root: str, region: str, indicators: tuple[str, ...], lang: str):
+    """The home page's headline and its figures for one region and language (~0.25 s of
+    aggregation with coverage notes: cached)."""
+    from hsou_dash.domain.headline import headline
+
+    b = bundle(root)
+    gaps = gaps_for(root, *indicators)
+    h = headline(b, region, indicators, gaps=gaps)
+    return h, home_view.figures(b, h, region, translator(lang), lang, gaps)
+
+
+@_cached()
+def home_vintage(root: str, lang: str) -> list[str]:
+    """The data-vintage lines of the home page."""
+    return home_view.vintage(bundle(root), translator(lang), lang)
+
+
+@_cached()
+def population_ref(root: str, year: int, lang: str) -> str:
+    """"k 31. 12. 2020" of the population of ``year`` (home page, every rerun: cached)."""
+    return home_view.population_ref(bundle(root), year, lang)
+
+
+@_cached()
+def population_source(root: str, year: int):
+    """Source of the population of ``year`` (home page)."""
+    return home_view.population_source(bundle(root), [year])

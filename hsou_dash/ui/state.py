@@ -2,11 +2,13 @@
 
 Each page reads its parameters on load, seeds its widgets from them (only when the URL is new
 to the page — otherwise the widgets already hold the user's latest choice), and writes the
-canonical parameters back after its widgets ran. Unknown values turn into notices, shown once.
+canonical parameters back as soon as its widgets ran — before the slow parts of the page, so the
+address changes together with the heading. Unknown values turn into notices, shown once.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -22,10 +24,21 @@ def _current() -> dict[str, str]:
     return {k: st.query_params.get(k) for k in st.query_params.keys()}
 
 
+#: Seconds during which an address this page wrote may still come back from the browser.
+#: Each rerun carries the browser's address as it is at that moment; a quick second change
+#: (arrow keys on a slider, two fast clicks) can leave before the address written by the
+#: previous rerun reached the browser. Such an echo is not a new link to follow: seeding the
+#: widgets from it would throw the user's latest choice away (the slider jumps back).
+ECHO_SECONDS = 3.0
+
+
 def read(page: str) -> tuple[dict[str, str], bool]:
     """The URL's parameters and whether they are new to ``page`` (so widgets must follow them)."""
     params = _current()
-    fresh = st.session_state.get(f"_url.{page}") != params
+    now = time.monotonic()
+    echo = any(params == p and now - at < ECHO_SECONDS
+               for p, at in st.session_state.get(f"_url_recent.{page}", []))
+    fresh = st.session_state.get(f"_url.{page}") != params and not echo
     return params, fresh
 
 
@@ -47,8 +60,14 @@ def write(page: str, params: Mapping[str, Any]) -> None:
     clean = {k: str(v) for k, v in params.items() if v is not None and v != ""}
     if lang() != DEFAULT_LANG:
         clean["lang"] = lang()
-    if _current() != clean:
+    # Also when the server already holds these parameters but the page last wrote others: a
+    # page link to the same page with new parameters reruns with them, yet the browser's
+    # address bar shows them only once they are written back.
+    if _current() != clean or st.session_state.get(f"_url.{page}") != clean:
         st.query_params.from_dict(clean)
+    if st.session_state.get(f"_url.{page}") != clean:
+        recent = st.session_state.get(f"_url_recent.{page}", [])[-7:]
+        st.session_state[f"_url_recent.{page}"] = [*recent, (clean, time.monotonic())]
     st.session_state[f"_url.{page}"] = clean
 
 

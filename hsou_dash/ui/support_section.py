@@ -22,8 +22,8 @@ from hsou_dash.data.loaders import Bundle, SupportTables
 from hsou_dash.domain import support
 from hsou_dash.escape import md, md_link
 from hsou_dash.ui import cache, state, widgets
-from hsou_dash.ui.text import lang, t, tr
-from hsou_dash.viz import support_view
+from hsou_dash.ui.text import lang, t, t_plain, tr
+from hsou_dash.viz import alt_text, support_view
 
 
 def instruments(b: Bundle) -> pd.DataFrame:
@@ -133,7 +133,7 @@ def render_coverage(b: Bundle, table: pd.DataFrame, iid: str, label: str) -> Non
                   returned_objects=[])
         widgets.attribution()
         counts = cov.orp.value_counts()
-        st.caption(t("support.coverage.counts",
+        st.caption(f"{t('alt.label')}: " + t("support.coverage.counts",
                      **{s: int(counts.get(s, 0)) for s in support.ORP_STATUSES}))
         st.markdown(f"**{t('support.coverage.conditions')}:** {rule_text(row)}")
     with right:
@@ -166,6 +166,9 @@ def render_transfers(b: Bundle, tables: SupportTables) -> tuple[str, str, str]:
     with left:
         st_folium(tv.map, key="support.transfers_map", height=520, use_container_width=True,
                   returned_objects=[])
+        widgets.map_alt(alt_text.for_table(tv.table, title=t_plain(
+            f"support.transfers.m.{measure}") + " (2019)", area=widgets.region_name(b, region),
+            tr=tr()))
         widgets.source_note(tv.source_info, key="support.transfers_source", text=tv.source)
         widgets.attribution()
     with right:
@@ -175,7 +178,7 @@ def render_transfers(b: Bundle, tables: SupportTables) -> tuple[str, str, str]:
                        icon=":material/warning:")
         if scale == "obec":
             st.warning(t("support.transfers.obec_caveat"), icon=":material/warning:")
-    st.plotly_chart(tv.ranked, width="stretch", key="support.transfers_ranked")
+    widgets.chart(tv.ranked, key="support.transfers_ranked")
     with st.expander(t("support.transfers.notes")):
         st.dataframe(tv.table[["name", "hsou", "value_text", "note"]], hide_index=True,
                      width="stretch", column_config={
@@ -197,7 +200,7 @@ def render_territories(b: Bundle, tables: SupportTables, shown: pd.DataFrame) ->
         "source": st.column_config.LinkColumn(t("support.col_source"),
                                               display_text=t("support.open_source"))})
     if fig is not None:
-        st.plotly_chart(fig, width="stretch", key="support.per_inh")
+        widgets.chart(fig, key="support.per_inh")
         st.caption(t("support.territory.chart_note"))
     if undrawn:
         st.caption(t("support.territory.not_drawn", rows="; ".join(undrawn)))

@@ -11,13 +11,14 @@ import streamlit as st
 from hsou_dash.config import NATIONAL_CODE
 from hsou_dash.data.bundle import BundleError, describe_error, redact_paths
 from hsou_dash.data.loaders import DATA_ERRORS, Bundle
+from hsou_dash.domain import towns
 from hsou_dash.domain.catalogue import Break, grouped_indicators, indicator_name
 from hsou_dash.domain.sources import SourceInfo
-from hsou_dash.escape import md, md_link, safe_url
+from hsou_dash.escape import ECHO_LIMIT, md, md_link, safe_url
 from hsou_dash.text import DEFAULT_LANG
 from hsou_dash.ui import cache
-from hsou_dash.ui.text import lang, t, t_plain
-from hsou_dash.viz import format
+from hsou_dash.ui.text import lang, t, t_plain, tr
+from hsou_dash.viz import alt_text, charts, format
 from hsou_dash.viz.export import CZECH_EXCEL, STANDARD, csv_bytes, display_headers
 
 PAGES = {
@@ -34,14 +35,25 @@ PAGES = {
 def leave_legacy_multipage_mode() -> None:
     """Make sure the page runs inside app.py's ``st.navigation`` frame.
 
-    Streamlit starts every server in its old multipage mode when a ``pages/`` folder exists, and
-    only leaves it once ``st.navigation`` has run. So the very first visitor arriving at a deep
-    link (``/map?...``) would get the page script alone — no language switch, no menu, no footer.
-    The page notices and reruns in navigation mode.
-    """
-    from streamlit.runtime.pages_manager import PagesManager
+    Streamlit starts every server in its old multipage mode when a ``pages/`` folder exists
+    (``PagesManager.uses_pages_directory``, a class attribute set by the process's first
+    session), and only leaves it once ``st.navigation`` has run. So the very first visitor of a
+    process arriving at a deep link (``/map?...``) would get the page script alone — no
+    language switch, no menu, no footer. The page notices and reruns in navigation mode.
 
-    if PagesManager.uses_pages_directory:
+    Only that first session of a process pays for the rerun, and a served replica never does:
+    ``deploy/serve.py`` runs app.py once through Streamlit's script health check before the
+    replica takes visitors, which leaves the old mode for good. The flag is private
+    (checked against Streamlit 1.67.0): if it moves, the page still renders, in the frame
+    Streamlit chose.
+    """
+    try:
+        from streamlit.runtime.pages_manager import PagesManager
+
+        legacy = PagesManager.uses_pages_directory
+    except (ImportError, AttributeError):
+        return
+    if legacy:
         PagesManager.uses_pages_directory = False
         st.rerun()
 
@@ -49,15 +61,19 @@ def leave_legacy_multipage_mode() -> None:
 def bundle_or_stop() -> Bundle:
     """The loaded bundle, or a clear message (never a traceback) and the page stops.
 
-    Every page calls this first, which also puts it in the app frame (see above).
+    Every page calls this first, which also puts it in the app frame (see above) and, once
+    per process, starts filling the caches of the default views in the background
+    (``cache.start_warm_up``).
     """
     leave_legacy_multipage_mode()
     try:
-        return cache.get_bundle()
+        b = cache.get_bundle()
     except DATA_ERRORS as exc:
         bundle_problem(exc)
         st.stop()
         raise  # unreachable; st.stop raises
+    cache.start_warm_up(str(b.root))
+    return b
 
 
 def bundle_problem(exc: BaseException) -> None:
@@ -82,8 +98,61 @@ def region_name(b: Bundle, code: str) -> str:
 
 def region_select(b: Bundle, key: str) -> str:
     options = [*b.kraje["kraj_code"], NATIONAL_CODE]
-    return st.selectbox(t("common.region"), options, key=key,
+    return place_select(t("common.region"), options, key=key,
                         format_func=lambda c: region_name(b, c))
+
+
+def _resolve_place(key: str, options: list, format_func: Callable, multi: bool,
+                   on_change: Callable | None) -> Callable[[], None]:
+    """The ``on_change`` of a place picker: typed text (a "new option") becomes the best
+    folded match among the options, or the previous choice with a "nothing found" note."""
+    def resolve() -> None:
+        known = set(options)
+        labels = {o: format_func(o) for o in options if o is not None}
+        value = st.session_state.get(key)
+        typed = [v for v in (value if multi else [value]) if v is not None and v not in known]
+        missed = []
+        for text in typed:
+            found = towns.rank_places(str(text), labels)
+            if not found:
+                missed.append(str(text))
+            if multi:
+                value = [v for v in value if v != text]
+                if found and found[0] not in value:
+                    value.append(found[0])
+            else:
+                value = found[0] if found else st.session_state.get(f"_prev.{key}")
+        st.session_state[key] = value
+        st.session_state[f"_prev.{key}"] = value
+        if missed:
+            st.session_state[f"_missed.{key}"] = missed
+        if on_change is not None:
+            on_change()
+    return resolve
+
+
+def place_select(label: str, options: list, key: str, format_func: Callable[[object], str],
+                 *, multi: bool = False, container=None, on_change: Callable | None = None,
+                 **kwargs):
+    """A select box (or multiselect) of places — ORP, obec, kraj — where typing works without
+    diacritics: Streamlit filters options in the browser by the displayed label as typed
+    ("usti" never finds "Ústí"), so the typed text is accepted as a new option and matched here
+    with the folding of the town search (exact and prefix matches first)."""
+    box = container if container is not None else st
+    options = list(options)
+    known = set(options)
+
+    def label_of(o: object) -> str:
+        return format_func(o) if o in known else str(o)
+
+    st.session_state.setdefault(f"_prev.{key}", st.session_state.get(key))
+    widget = box.multiselect if multi else box.selectbox
+    value = widget(label, options, key=key, format_func=label_of, accept_new_options=True,
+                   on_change=_resolve_place(key, options, format_func, multi, on_change),
+                   **kwargs)
+    for text in st.session_state.pop(f"_missed.{key}", []):
+        box.caption(t("common.no_place_match", query=md(text, limit=ECHO_LIMIT)))
+    return value
 
 
 def indicator_options(b: Bundle, values: pd.DataFrame) -> list[str]:
@@ -108,6 +177,25 @@ def orp_label(b: Bundle, code: str | None, with_kraj: bool = False) -> str:
 
 def attribution() -> None:
     st.caption(t("common.attribution"))
+
+
+def table_map_alt(table: pd.DataFrame, title: str, area: str) -> None:
+    """:func:`map_alt` of an indicator map, from its rank table (highest, lowest, no data)."""
+    map_alt(alt_text.for_table(table, title=title, area=area, tr=tr()))
+
+
+def hsou_map_alt(b: Bundle, region: str) -> None:
+    """:func:`map_alt` of the HSOÚ status map of ``region`` (a kraj or all of Czechia)."""
+    orp = b.orp if region == NATIONAL_CODE else b.orp[b.orp["kraj_code"] == region]
+    orp = orp.sort_values("orp_name")
+    map_alt(alt_text.hsou_status(orp["orp_name"], orp["is_hsou"].astype(bool),
+                                 area=region_name(b, region), tr=tr()))
+
+
+def map_alt(text: str, container=None) -> None:
+    """The text alternative of the map above (:mod:`hsou_dash.viz.alt_text`), as a caption:
+    what a sighted reader takes from the map, for screen readers and everyone else."""
+    (container if container is not None else st).caption(f"{t('alt.label')}: {md(text)}")
 
 
 def link_params(**params: object) -> dict[str, str]:
@@ -233,3 +321,9 @@ def source_caption(info: SourceInfo) -> str:
 def plain(key: str, **fields: object) -> str:
     """:func:`t_plain` re-exported for pages that build CSV headers."""
     return t_plain(key, **fields)
+
+
+def chart(fig, *, key: str) -> None:
+    """A Plotly chart across the column whose camera button saves a 2× PNG named after
+    ``key`` (the figure carries its own source line, so the picture keeps it)."""
+    st.plotly_chart(fig, width="stretch", key=key, config=charts.image_config(key))

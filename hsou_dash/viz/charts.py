@@ -75,7 +75,39 @@ def ranked_bars(rows: pd.DataFrame, *, label: str, value: str, text: str, title:
                       height=max(260, 22 * len(data) + 80), showlegend=False)
     fig.update_xaxes(showgrid=True, gridcolor="#eeeeee", zeroline=True, zerolinecolor="#999")
     fig.update_yaxes(automargin=True, tickfont=dict(size=12))
+    add_source(fig, source)
     return fig
+
+
+#: Pixels a line of the source note takes under a figure (font size 10 and line spacing).
+SOURCE_LINE_PX = 14
+
+
+def add_source(fig: go.Figure, source: str, width: int = 70) -> None:
+    """The source line inside the figure, under the plot: a PNG exported from the modebar
+    (:func:`image_config`) or a screenshot then carries its source. ``source`` is plain text
+    (escaped here), wrapped at about ``width`` characters; the bottom margin and the height
+    grow by its lines so it never covers the axis."""
+    if not source:
+        return
+    note = _wrap(source, width)
+    lines = note.count("<br>") + 1
+    extra = 24 + SOURCE_LINE_PX * lines
+    margin = fig.layout.margin
+    fig.update_layout(height=(fig.layout.height or 450) + extra,
+                      margin=dict(l=margin.l, r=margin.r, t=margin.t, b=(margin.b or 0) + extra))
+    fig.add_annotation(text=note, xref="paper", yref="paper", x=0, y=0, yanchor="top",
+                       yshift=-24, showarrow=False, font=dict(size=10, color="#666"),
+                       xanchor="left", align="left")
+
+
+def image_config(filename: str) -> dict:
+    """The ``config`` for ``st.plotly_chart`` whose modebar camera saves a PNG at twice the
+    on-screen scale (sharp on slides and in print) under ``filename`` (without ``.png``;
+    characters outside letters, digits, ``-`` and ``_`` are replaced)."""
+    safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in filename) or "graf"
+    return {"toImageButtonOptions": {"format": "png", "filename": safe, "scale": 2},
+            "displaylogo": False}
 
 
 @dataclass(frozen=True)

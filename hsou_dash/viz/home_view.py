@@ -85,8 +85,10 @@ def population_source(b: Bundle, years: list[int]) -> SourceInfo:
 
 
 def status_map(geo: gpd.GeoDataFrame, orp: pd.DataFrame, tr: Translator,
-               height: int = 420) -> folium.Map:
-    """ORP coloured by HSOÚ status (a categorical map: two classes, no data impossible)."""
+               height: int = 420, packed: dict[str, list[list[str]]] | None = None
+               ) -> folium.Map:
+    """ORP coloured by HSOÚ status (a categorical map: two classes, no data impossible);
+    ``packed``: the cached ``pack_geometry(geo, "orp_code")``."""
     rows = orp[["orp_code", "orp_name", "is_hsou"]].copy()
     rows["fill"] = rows["is_hsou"].map({True: HSOU_FILL, False: OTHER_FILL})
     rows["status"] = rows["is_hsou"].map({True: tr.plain("common.hsou_yes"),
@@ -95,9 +97,9 @@ def status_map(geo: gpd.GeoDataFrame, orp: pd.DataFrame, tr: Translator,
                                                       (OTHER_FILL, tr.plain("home.legend_other"))])
     return maps.choropleth(geo, rows, key="orp_code",
                            tooltip={"orp_name": tr.plain("common.orp"),
-                                    "status": tr.plain("common.hsou")},
+                                    "status": tr.plain("common.hsou_status")},
                            legend=legend, attribution=tr.plain("common.attribution"),
-                           height=height)
+                           height=height, packed=packed)
 
 
 def hsou_source(b: Bundle) -> SourceInfo:

@@ -7,7 +7,9 @@ can be unit-tested and benchmarked.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import folium
 import geopandas as gpd
@@ -43,7 +45,8 @@ class IndicatorView:
     table: pd.DataFrame      # what the table shows, one row per ORP, sorted by rank
     export: pd.DataFrame     # exactly the table, with source columns (machine column names)
     map: folium.Map
-    bars: go.Figure | None   # None: nothing to chart yet (municipal view without a selection)
+    #: builds the ranked bars (``bars``) on first use: a page draws them only when asked
+    make_bars: Callable[[], go.Figure | None]
     title: str
     unit: str
     source: str              # "Zdroj: publisher – dataset; k date" of the values shown
@@ -57,6 +60,12 @@ class IndicatorView:
     info: SourceInfo | None = None       # publisher, dataset, dates, retrieval paths
     legend_note: str = ""    # what a darker colour means for this indicator
     region_line: RegionLine | None = None
+
+    @cached_property
+    def bars(self) -> go.Figure | None:
+        """The ranked bars; ``None``: nothing to chart yet (municipal view without a
+        selection). Built on first use, then kept (the view may be cached and shared)."""
+        return self.make_bars()
 
     @property
     def csv(self) -> bytes:
@@ -125,9 +134,11 @@ def _legend_note(b: Bundle, indicator: str, tr: Translator) -> str:
 def build(b: Bundle, geo: gpd.GeoDataFrame, outline: gpd.GeoDataFrame | None, *, region: str,
           indicator: str, year: int, scheme: str, k: int, tiles: str, selected: str | None,
           tr: Translator, lang: str, height: int = 560,
-          gaps: ObecGaps | None = None) -> IndicatorView:
+          gaps: ObecGaps | None = None,
+          packed: dict[str, list[list[str]]] | None = None) -> IndicatorView:
     """Build the view; ``geo`` holds the region's display polygons (``orp_code``); ``gaps``
-    (``cache.obec_gaps``) lets the region and Czechia values match numerator and denominator."""
+    (``cache.obec_gaps``) lets the region and Czechia values match numerator and denominator;
+    ``packed`` is the cached ``pack_geometry(geo, "orp_code")`` (computed when not given)."""
     territories = region_orp(b, region)[["orp_code", "orp_name", "kraj_name", "is_hsou"]]
     table = rank_table(b.orp_values, territories, "orp_code", indicator, year)
     rows = b.orp_values[(b.orp_values["indicator_id"] == indicator)
@@ -163,15 +174,17 @@ def build(b: Bundle, geo: gpd.GeoDataFrame, outline: gpd.GeoDataFrame | None, *,
     fmap = maps.choropleth(
         geo, map_rows, key="orp_code",
         tooltip={"orp_name": tr.plain("common.orp"), "value_text": f"{title} ({year})",
-                 "hsou": tr.plain("common.hsou")},
+                 "hsou": tr.plain("common.hsou_status")},
         legend=legend, attribution=tr.plain("common.attribution"), tiles=tiles,
-        outline=outline, selected=selected, height=height,
+        outline=outline, selected=selected, height=height, packed=packed,
     )
     info = source_info(b.catalog, rows, indicator, [year])
     src = format.source_text(info, lang)
-    bars = charts.ranked_bars(table, label="orp_name", value="value", text="value_text",
-                              title=f"{title} ({year})", selected=selected, source=src,
-                              hsou_name=tr.plain("common.hsou"), lang=lang)
+
+    def bars() -> go.Figure:
+        return charts.ranked_bars(table, label="orp_name", value="value", text="value_text",
+                                  title=f"{title} ({year})", selected=selected, source=src,
+                                  hsou_name=tr.plain("common.hsou"), lang=lang)
     export = table[["rank", "orp_code", "orp_name", "kraj_name", "is_hsou", "value"]].copy()
     export.insert(0, "indicator_id", indicator)
     export.insert(1, "year", year)
@@ -183,7 +196,7 @@ def build(b: Bundle, geo: gpd.GeoDataFrame, outline: gpd.GeoDataFrame | None, *,
                "value": (f"{tr('map.col_value')} ({unit_text})" if unit_text
                          else tr("map.col_value"), "number", decimals),
                "hsou": (tr("map.col_hsou"), "text", None)}
-    return IndicatorView(table=table, export=export, map=fmap, bars=bars, title=title,
+    return IndicatorView(table=table, export=export, map=fmap, make_bars=bars, title=title,
                          unit=unit, source=src, missing=missing, columns=columns,
                          headers=export_headers(list(export.columns), tr, unit_text),
                          info=info, legend_note=note,
@@ -310,10 +323,12 @@ def build_obec(b: Bundle, values: pd.DataFrame, geo: gpd.GeoDataFrame,
     sel_orp = None
     if selected is not None and selected in set(codes):
         sel_orp = table.loc[table["obec_code"] == selected, "orp_code"].iloc[0]
-    bars = None
-    if sel_orp is not None:
+
+    def bars() -> go.Figure | None:
+        if sel_orp is None:
+            return None
         part = table[table["orp_code"] == sel_orp]
-        bars = charts.ranked_bars(
+        return charts.ranked_bars(
             part, label="obec_name", value="value", text="value_text", key="obec_code",
             hsou=None, selected=selected, source=src, lang=lang,
             title=tr.plain("obec_layer.bars_title", title=title, year=year,
@@ -338,7 +353,7 @@ def build_obec(b: Bundle, values: pd.DataFrame, geo: gpd.GeoDataFrame,
         columns["denominator"] = (indicator_name(b.catalog, den_id, lang), "count", 0)
         headers["denominator"] = indicator_name(b.catalog, den_id, lang)
         columns["flag_short"] = (tr("obec_layer.col_flag"), "text", None)
-    return IndicatorView(table=table, export=export, map=fmap, bars=bars, title=title,
+    return IndicatorView(table=table, export=export, map=fmap, make_bars=bars, title=title,
                          unit=unit, source=src, missing=missing, columns=columns, level="obec",
                          unreliable=unreliable, headers=headers, info=info, legend_note=note,
                          region_line=region_line(b, region, indicator, year, unit, tr, lang,

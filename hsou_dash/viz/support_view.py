@@ -16,7 +16,7 @@ import geopandas as gpd
 import pandas as pd
 import plotly.graph_objects as go
 
-from hsou_dash.domain import support
+from hsou_dash.domain import support, wording
 from hsou_dash.domain.classify import classify
 from hsou_dash.domain.sources import DATASETS, DatasetUse, SourceInfo
 from hsou_dash.escape import plot_text, safe_url
@@ -228,9 +228,9 @@ def territories(rows: pd.DataFrame, table: pd.DataFrame, tr: Translator,
     shown = pd.DataFrame({
         "instrument": rows["instrument_id"].map(labels),
         "territory": rows["territory_name"].astype(str),
-        "period": rows["period"].astype(str),
+        "period": [wording.period(p, lang, tr.plain) for p in rows["period"]],
         "amount": [czk(a, tr, lang) for a in rows["amount_czk"]],
-        "type": rows["amount_type"].astype(str),
+        "type": [wording.amount_kind(a, lang, tr.plain) for a in rows["amount_type"]],
         "population": [format.value(v, "persons", lang, no_data) for v in rows["population"]],
         "pop_year": rows["pop_year"],
         "per_inh": [format.value(v, "CZK per inhabitant", lang,
@@ -241,8 +241,9 @@ def territories(rows: pd.DataFrame, table: pd.DataFrame, tr: Translator,
     })
     label = shown["instrument"] + " · " + shown["territory"] + " · " + shown["period"]
     e = plot_text  # hover is Plotly markup: every part from data is escaped
-    hover = [f"<b>{e(lab)}</b><br>{e(a)} ({e(ty)})<br>{e(p)} "
-             f"{e(tr('support.territory.col_population'))} ({e(y)})<br>"
+    hover = [f"<b>{e(lab)}</b><br>{e(a)}" + (f" ({e(ty)})" if ty else "") + f"<br>{e(p)} "
+             f"{e(tr('support.territory.col_population'))}"
+             + (f" ({e(y)})" if not pd.isna(y) else "") + "<br>"
              f"{e(tr('common.source'))}: {e(s)}"
              for lab, a, ty, p, y, s in zip(label, shown["amount"], shown["type"],
                                             shown["population"], shown["pop_year"],
@@ -316,7 +317,7 @@ def transfers(funding: pd.DataFrame, key: str, names: pd.DataFrame, is_hsou: pd.
         no_data, bool(values.isna().any())))
     fmap = maps.choropleth(geo, map_rows, key=key,
                            tooltip={"name": tr("support.transfers.col_name"),
-                                    "value_text": title, "hsou": tr("common.hsou")},
+                                    "value_text": title, "hsou": tr("common.hsou_status")},
                            legend=legend, attribution=tr("common.attribution"), height=height)
     info = transfers_source(rows)
     src = format.source_text(info, lang)

@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from hsou_dash import config
 from hsou_dash.escape import ECHO_LIMIT
+from hsou_dash.ui import page_frame
 from hsou_dash.ui.state import MAX_NOTICES
 from tests import hostile
 from tests.app.conftest import open_page
@@ -51,7 +52,8 @@ def markdown_sources(at: AppTest) -> list[str]:
         proto = getattr(node, "proto", None)
         if proto is not None and hasattr(proto, "ListFields"):
             for field, value in proto.ListFields():
-                if field.name in ("body", "label", "help") and isinstance(value, str):
+                if field.name in ("body", "label", "help") and isinstance(value, str) \
+                        and value not in page_frame.OWN_HTML:  # the app's own fixed HTML
                     found.append(value)
         for child in (getattr(node, "children", None) or {}).values():
             walk(child)

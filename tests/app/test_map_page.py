@@ -95,6 +95,8 @@ def test_municipal_url_selects_the_town_and_links_to_its_profile():
     assert at.selectbox(key="map.obec").value == "563218"
     labels = [str(link.proto.label) for link in at.get("page_link")]
     assert any("Mašťov" in label for label in labels)
+    assert not at.get("plotly_chart")  # the chart is drawn only when asked (Plotly's bundle)
+    at.segmented_control(key="map.show").set_value("chart").run()
     assert at.get("plotly_chart")  # bars of the obce of ORP Kadaň
 
 

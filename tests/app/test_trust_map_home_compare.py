@@ -71,7 +71,8 @@ def test_map_region_line_says_what_czechia_leaves_out():
 def test_map_offers_czech_excel_and_machine_csv(downloads):
     at = open_page("map")
     buttons = {b.proto.label: b for b in at.get("download_button")}
-    assert set(buttons) == {"CSV pro Excel (CZ)", "CSV (strojově čitelné)"}
+    assert {x for x in buttons if x.startswith("CSV")} == {"CSV pro Excel (CZ)",
+                                                          "CSV (strojově čitelné)"}
     excel = downloads[Path(buttons["CSV pro Excel (CZ)"].proto.url).stem]
     back = pd.read_csv(io.BytesIO(excel), sep=";", decimal=",", encoding="utf-8-sig")
     assert len(back) == 16 and "Pořadí" in back.columns and "Hodnota (%)" in back.columns

@@ -57,3 +57,21 @@ def test_municipal_layer_click_offers_the_town_profile(server, page, external_re
     link.first.wait_for()
     assert f"obec={code}" in (link.first.get_attribute("href") or "")
     assert not external_requests, external_requests
+
+
+def _plotly_requests(pg) -> list[str]:
+    """Requests for Streamlit's lazily loaded Plotly chunk (``static/js/PlotlyChart.*.js``,
+    4.6 MB: the plotly.js bundle inside it) made by ``pg`` so far."""
+    return [u for u in pg.evaluate("performance.getEntriesByType('resource').map(e => e.name)")
+            if re.search(r"/static/js/PlotlyChart\.[^/]*\.js", u)]
+
+
+def test_first_visit_fetches_no_plotly_until_the_chart_is_chosen(server, page):
+    page.goto(f"{server}/map?region=CZ042&indicator=unemployment_share&year=2020")
+    map_frame(page)
+    page.get_by_text("Pořadí", exact=True).first.wait_for()
+    page.wait_for_timeout(1500)  # late chunks of the first render
+    assert _plotly_requests(page) == []
+    page.get_by_text("Graf", exact=True).first.click()
+    page.locator(".js-plotly-plot").first.wait_for(timeout=45_000)
+    assert _plotly_requests(page)  # the chunk's name is right: asked for, it is fetched

@@ -12,11 +12,13 @@ import pytest
 
 from deploy.serve import (
     Settings,
+    brotli_config,
     check_config,
     csp_policies,
     inline_script_hashes,
     nginx_files,
     render,
+    replica_command,
     streamlit_index_html,
     write_run_dir,
 )
@@ -76,3 +78,25 @@ def test_nginx_accepts_the_generated_config(tmp_path):
     s = Settings(port=9000, replicas=2, listen="127.0.0.1", run_dir=run)
     write_run_dir(s)
     check_config(s)  # raises with nginx's message if the template is broken
+
+
+def test_brotli_only_when_the_module_is_installed(tmp_path):
+    assert brotli_config(tmp_path / "missing.so") == {"LOAD_MODULES": "", "BROTLI": ""}
+    module = tmp_path / "ngx_http_brotli_filter_module.so"
+    module.write_bytes(b"")
+    cfg = brotli_config(module)
+    assert cfg["LOAD_MODULES"] == f"load_module {module};"
+    assert "brotli on;" in cfg["BROTLI"]
+    assert re.search(r"brotli_types[^;]*application/javascript[^;]*application/json",
+                     cfg["BROTLI"])
+    conf = nginx_files(Settings(run_dir=tmp_path))["nginx.conf"]
+    assert "gzip on;" in conf  # gzip stays for browsers without br
+
+
+def test_script_health_check_is_for_the_warm_up_only(tmp_path):
+    """Replicas enable Streamlit's script health check (serve.py warms each replica with it
+    before nginx starts); nginx never passes it through: it runs app.py per request."""
+    assert "--server.scriptHealthCheckEnabled" in replica_command(9001, None)
+    conf = nginx_files(Settings(run_dir=tmp_path))["nginx.conf"]
+    block = re.search(r"location = /_stcore/script-health-check \{(.*?)\}", conf, re.S)
+    assert block and "return 404;" in block.group(1)

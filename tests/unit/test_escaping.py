@@ -291,15 +291,17 @@ def test_map_html_carries_names_only_as_escaped_text(evil):
 
 
 def test_map_tooltips_of_the_choropleth_are_escaped(evil):
-    """The reproduced case: GeoJsonTooltip inserts property values and aliases as HTML."""
+    """The reproduced case: the tooltip inserts property values and labels as HTML (the
+    choropleth travels as a PackedLayer: columnar rows, tooltip labels beside them)."""
     fmap = _maps(evil)["indicator_view.build"]
-    layer = next(c for c in fmap._children.values() if type(c).__name__ == "GeoJson")
-    names = [f["properties"]["orp_name"] for f in layer.data["features"]]
+    layer = next(c for c in fmap._children.values() if type(c).__name__ == "PackedLayer")
+    col = layer.data["cols"].index("orp_name")
+    names = [row[col] for row in layer.data["rows"]]
     assert names and all("<" not in n and ">" not in n and '"' not in n for n in names)
     assert html_text(evil["b"].orp.set_index("orp_code").at[hostile.DEFAULT_ORP, "orp_name"]) \
         in names
-    tip = next(c for c in layer._children.values() if type(c).__name__ == "GeoJsonTooltip")
-    assert all("<" not in a for a in tip.aliases) and any("&lt;img" in a for a in tip.aliases)
+    labels = [label for _, label in layer.data["tooltip"]]
+    assert all("<" not in a for a in labels) and any("&lt;img" in a for a in labels)
 
 
 # ---------------------------------------------------------------------------- Plotly
