@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -24,3 +25,13 @@ def bundle_dir() -> Path:
 @pytest.fixture(scope="session")
 def bundle(bundle_dir: Path) -> Bundle:
     return load_bundle(bundle_dir)
+
+
+@pytest.fixture
+def bundle_source(bundle_dir: Path, tmp_path: Path) -> Path:
+    """A writable copy of the installed bundle to install from (required files only, without
+    the install's own VERSION and sentinel files)."""
+    dest = tmp_path / "source"
+    shutil.copytree(bundle_dir, dest, ignore=shutil.ignore_patterns(
+        "obce_cz.geojson", "*.csv.gz", "VERSION", ".installed"))
+    return dest

@@ -4,7 +4,6 @@ without mixing versions (before: old data in memory on /orp, new files read lazi
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -20,11 +19,8 @@ FAST = FetchLimits(deadline=30, min_rate=0, grace=0, request_timeout=10)
 
 
 @pytest.fixture
-def source(bundle_dir: Path, tmp_path: Path) -> Path:
-    dest = tmp_path / "source"
-    shutil.copytree(bundle_dir, dest, ignore=shutil.ignore_patterns(
-        "obce_cz.geojson", "*.csv.gz", "VERSION", ".installed"))
-    return dest
+def source(bundle_source: Path) -> Path:
+    return bundle_source
 
 
 def _mark(source: Path, tag: str) -> None:
