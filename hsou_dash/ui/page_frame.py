@@ -8,6 +8,7 @@ without a new inline-script hash) sets it to the session's language.
 
 from __future__ import annotations
 
+import functools
 import shutil
 from pathlib import Path
 
@@ -52,8 +53,17 @@ def apply(page: str | None) -> None:
     key = f"page_title.{page}" if page else "app.short"
     st.set_page_config(page_title=t_plain(key))
     st.html(CSS)
-    try:
-        ensure_script()
-    except OSError:  # a read-only app folder: the page still works, only lang stays "en"
+    if not _script_ready():  # a read-only app folder: the page still works, lang stays "en"
         return
     st.html(script_html(lang()), unsafe_allow_javascript=True)
+
+
+@functools.cache
+def _script_ready() -> bool:
+    """Copy the lang script once per process, not on every rerun (it only changes with the
+    code, which restarts the server)."""
+    try:
+        ensure_script()
+    except OSError:
+        return False
+    return True
