@@ -62,6 +62,8 @@ method = c2.radio(t("methodology.method"), list(hsou.STANDARDISATIONS), key="met
 cutoff = c3.slider(t("methodology.cutoff"), hsou.MIN_CUTOFF, hsou.MAX_CUTOFF,
                    key="methodology.cutoff", help=t("methodology.cutoff_help"), format="%d %%")
 st.markdown(t("methodology.rules", year=hsou.INPUT_YEAR, pop_year=hsou.POPULATION_YEAR))
+state.write("methodology", {"inputs": hv.inputs_param(inputs, available), "method": method,
+                            "cutoff": cutoff})  # the address follows at once
 
 rc = cache.recomputation(root, tuple(inputs), method, cutoff)
 view = hv.recompute_view(b, cache.region_geometry(root, NATIONAL_CODE), rc, tr(), lang())
@@ -130,5 +132,3 @@ sections.render_retrieval(root, catalogue)
 # --- our numbers against published ones ----------------------------------------------------
 sections.render_reconciliation(root)
 
-state.write("methodology", {"inputs": hv.inputs_param(inputs, available), "method": method,
-                            "cutoff": cutoff})

@@ -24,21 +24,30 @@ def _current() -> dict[str, str]:
     return {k: st.query_params.get(k) for k in st.query_params.keys()}
 
 
-#: Seconds during which an address this page wrote may still come back from the browser.
-#: Each rerun carries the browser's address as it is at that moment; a quick second change
-#: (arrow keys on a slider, two fast clicks) can leave before the address written by the
-#: previous rerun reached the browser. Such an echo is not a new link to follow: seeding the
-#: widgets from it would throw the user's latest choice away (the slider jumps back).
-ECHO_SECONDS = 3.0
+#: Seconds during which an address this page wrote may still come back from the browser after
+#: the page wrote a newer one. Each rerun carries the browser's address as it is at that moment;
+#: a quick second change (arrow keys on a slider, two fast clicks) can leave before the address
+#: written by the previous rerun reached the browser. Such an echo is not a new link to follow:
+#: seeding the widgets from it would throw the user's latest choice away (the slider jumps
+#: back). The clock starts when an address is *replaced*, not when it was written: a view can
+#: stay on screen for minutes before the user moves a widget, and its address must still count
+#: as an echo for the reruns that follow (a loaded server was seen taking several seconds per
+#: rerun, hence the generous window).
+ECHO_SECONDS = 10.0
 
 
 def read(page: str) -> tuple[dict[str, str], bool]:
     """The URL's parameters and whether they are new to ``page`` (so widgets must follow them)."""
     params = _current()
     now = time.monotonic()
-    echo = any(params == p and now - at < ECHO_SECONDS
-               for p, at in st.session_state.get(f"_url_recent.{page}", []))
+    echo = any(params == p and now - replaced_at < ECHO_SECONDS
+               for p, replaced_at in st.session_state.get(f"_url_recent.{page}", []))
     fresh = st.session_state.get(f"_url.{page}") != params and not echo
+    if fresh:
+        # The address followed now is one the browser may keep sending until the canonical
+        # one written by :func:`write` arrives (a bare ``/methodology`` before it becomes
+        # ``?method=…&cutoff=25``): remember it, so that it counts as an echo once replaced.
+        st.session_state[f"_url.{page}"] = params
     return params, fresh
 
 
@@ -65,9 +74,10 @@ def write(page: str, params: Mapping[str, Any]) -> None:
     # address bar shows them only once they are written back.
     if _current() != clean or st.session_state.get(f"_url.{page}") != clean:
         st.query_params.from_dict(clean)
-    if st.session_state.get(f"_url.{page}") != clean:
+    previous = st.session_state.get(f"_url.{page}")
+    if previous is not None and previous != clean:
         recent = st.session_state.get(f"_url_recent.{page}", [])[-7:]
-        st.session_state[f"_url_recent.{page}"] = [*recent, (clean, time.monotonic())]
+        st.session_state[f"_url_recent.{page}"] = [*recent, (previous, time.monotonic())]
     st.session_state[f"_url.{page}"] = clean
 
 

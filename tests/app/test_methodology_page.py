@@ -118,3 +118,51 @@ def test_english():
     assert at.title[0].value.startswith("Methodology")
     assert "is not the official HSOÚ list" in texts(at)
     assert _metrics(at)["Agreement with the official 73 ORP"] == "53 of 73"
+
+
+def test_late_echo_of_the_address_does_not_throw_the_slider_back(monkeypatch):
+    """Reproduces a CI failure: the page sat at 25 % for a while, then two quick arrow-key
+    steps; the second rerun still carried the browser's old address (cutoff=25, the newer one
+    had not arrived yet). That address was written long ago but replaced only a moment ago, so
+    it is an echo, not a link to follow: the slider must stay where the user put it."""
+    clock = [1000.0]
+    monkeypatch.setattr("hsou_dash.ui.state.time.monotonic", lambda: clock[0])
+    at = open_page("methodology")
+    assert param(at, "cutoff") == "25"
+    old_address = dict(at.query_params)
+    clock[0] += 60  # the first view stays on screen for a minute
+    at.slider(key="methodology.cutoff").set_value(24).run()
+    assert param(at, "cutoff") == "24"
+    clock[0] += 1
+    at.query_params.clear()
+    at.query_params.update(old_address)  # the browser has not seen cutoff=24 yet
+    at.slider(key="methodology.cutoff").set_value(23).run()
+    assert not at.exception
+    assert at.slider(key="methodology.cutoff").value == 23
+    assert param(at, "cutoff") == "23"
+
+
+def test_an_old_address_long_after_it_was_replaced_is_followed(monkeypatch):
+    """The echo window is short: a link back to an earlier view, opened later, is followed."""
+    clock = [1000.0]
+    monkeypatch.setattr("hsou_dash.ui.state.time.monotonic", lambda: clock[0])
+    at = open_page("methodology")
+    old_address = dict(at.query_params)
+    at.slider(key="methodology.cutoff").set_value(12).run()
+    clock[0] += 120
+    at.query_params.clear()
+    at.query_params.update(old_address)
+    at.run()
+    assert at.slider(key="methodology.cutoff").value == 25
+
+
+def test_the_bare_first_address_is_an_echo_too():
+    """Seen in a loaded browser: the first visit was a bare ``/methodology``; the canonical
+    address (``?method=…&cutoff=25``) had not reached the browser when the user moved the
+    slider, so the reruns still carried the bare one. It must not reset the slider to 25."""
+    at = open_page("methodology")
+    at.slider(key="methodology.cutoff").set_value(21)
+    at.query_params.clear()  # the address as first visited
+    at.run()
+    assert at.slider(key="methodology.cutoff").value == 21
+    assert param(at, "cutoff") == "21"
