@@ -16,6 +16,8 @@ def open_page(page: str, **params: str) -> AppTest:
     at = AppTest.from_file(str(REPO / "app.py"), default_timeout=TIMEOUT)
     at.query_params.update(params)
     at.run()  # AppTest resolves st.navigation pages only after a first run (of home)
+    if page == "home":
+        return at  # that first run was the visit
     at.query_params.clear()  # home wrote its own URL; a visitor arrives with ours
     at.query_params.update(params)
     at.switch_page(f"pages/{page}.py")
