@@ -33,6 +33,7 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 
 import browser  # noqa: E402
 import load  # noqa: E402
+import municipal  # noqa: E402
 from servers import free_port, rss_mb  # noqa: E402
 
 from hsou_dash import config  # noqa: E402
@@ -79,8 +80,8 @@ def map_payload(region: str) -> tuple[int, int]:
 def municipal_payload() -> int:
     """Bytes of the Ústecký kraj municipal layer map (354 obce + ORP borders), rendered."""
     b = loaders.load_bundle(config.data_dir())
-    view = indicator_view.municipal_view(b, region="CZ042", indicator="unemployment_share",
-                                         year=2020)
+    view = municipal.municipal_view(b, region="CZ042", indicator="unemployment_share",
+                                    year=2020)
     return _rendered(view.map)
 
 

@@ -3,18 +3,20 @@
 import streamlit as st
 from streamlit_folium import st_folium
 
+from hsou_dash import urls
 from hsou_dash.config import NATIONAL_CODE
 from hsou_dash.domain.catalogue import indicator_name, years_of
 from hsou_dash.domain.series import picker_notes
-from hsou_dash.ui import cache, state, widgets
+from hsou_dash.ui import cache, state, upload, widgets
 from hsou_dash.ui.text import lang, t, t_plain, tr
 from hsou_dash.viz import alt_text
 from hsou_dash.viz import compare_view as cv
 
-b = widgets.bundle_or_stop()
+b = upload.session_bundle(widgets.bundle_or_stop())  # + this session's own indicators
 options = widgets.indicator_options(b, b.orp_values)
 params, fresh = state.read("compare")
-parsed = cv.parse_compare_params(params, b, options)
+params = upload.check_link(params, fresh, "x", "y")
+parsed = urls.parse_compare_params(params, b, options)
 v = parsed.values
 state.seed({f"compare.{k}": v[k] for k in ("orp", "region", "x", "xyear", "y", "yyear")}, fresh)
 state.seed({"compare.size": v["size"] == "pop",
@@ -56,6 +58,7 @@ y_years = years_of(b.orp_values, y)
 state.keep_valid("compare.yyear", y_years, y_years[0])
 yyear = c[4].selectbox(t("common.year"), y_years, key="compare.yyear")
 sized = st.toggle(t("compare.size_toggle"), key="compare.size")
+upload.panel(b, key="compare.upload", select_key="compare.y")
 widgets.notes_box(picker_notes(x, xyear, x_years), t("compare.x_notes", year=xyear))
 if (y, yyear) != (x, xyear):
     widgets.notes_box(picker_notes(y, yyear, y_years), t("compare.y_notes", year=yyear))
@@ -76,7 +79,7 @@ widgets.csv_downloads(sc.export, t_plain("compare.scatter_download", x=x, y=y, r
 # --- side by side --------------------------------------------------------------------------
 st.header(t("compare.table_header"))
 chosen = widgets.place_select(t("compare.table_pick"), codes, key="compare.orps", multi=True,
-                              max_selections=cv.MAX_COMPARED, format_func=orp_name)
+                              max_selections=urls.MAX_COMPARED, format_func=orp_name)
 if chosen:
     cmp = cache.comparison(str(b.root), tuple(chosen), lang())
     st.caption(t("compare.table_intro"))
@@ -128,4 +131,4 @@ if sim.similar.excluded:
 
 state.write("compare", {"orp": focus, "region": region, "x": x, "xyear": xyear, "y": y,
                         "yyear": yyear, "size": "pop" if sized else None,
-                        "orps": cv.orps_param(chosen)})
+                        "orps": urls.orps_param(chosen)})

@@ -6,23 +6,26 @@ import streamlit as st
 
 from hsou_dash.config import DEFAULT_REGION
 from hsou_dash.domain import support
-from hsou_dash.domain.params import parse_region
+from hsou_dash.domain.support.params import TABS, parse_support_params
 from hsou_dash.escape import md
 from hsou_dash.ui import cache, state, widgets
 from hsou_dash.ui import support_section as section
 from hsou_dash.ui.text import lang, t, t_plain, tr
+from hsou_dash.urls import parse_region
 from hsou_dash.viz import support_view as view
 
 b = widgets.bundle_or_stop()
 root, today = str(b.root), date.today()
 table, tables = section.instruments(b), cache.support_tables(root)
+if table is None:  # register and instrument records disagree: said why, nothing else to show
+    st.stop()
 ids = table["instrument_id"].tolist()
 params, fresh = state.read("support")
 elig_options = support.eligibility_options(table)
-parsed = support.parse_support_params(params, ids, support.provider_options(table), elig_options)
+parsed = parse_support_params(params, ids, support.provider_options(table), elig_options)
 v = parsed.values
 region0 = parse_region(params.get("region"), b.kraje, parsed)
-tab_labels = {t(f"support.tab_{n}"): n for n in support.TABS}
+tab_labels = {t(f"support.tab_{n}"): n for n in TABS}
 state.seed({"support.providers": list(v["providers"]), "support.levels": list(v["levels"]),
             "support.elig": list(v["eligibility"]), "support.measure": v["measure"],
             "support.instrument": v["instrument"] or (ids[0] if ids else None),
@@ -56,7 +59,7 @@ st.caption(t("support.n_shown", n=len(shown), total=len(table)))
 # Lazy tabs: only the open tab runs, and a map is drawn only while visible (Leaflet cannot
 # size itself inside a hidden tab). Widgets of closed tabs keep their value through the URL.
 state.keep_valid("support.tab", tab_labels, t(f"support.tab_{v['tab']}"))
-tabs = dict(zip(support.TABS, st.tabs(list(tab_labels), key="support.tab", on_change="rerun"),
+tabs = dict(zip(TABS, st.tabs(list(tab_labels), key="support.tab", on_change="rerun"),
                 strict=True))
 tab = tab_labels[st.session_state["support.tab"]]
 iid = st.session_state.get("support.instrument") or v["instrument"]

@@ -132,6 +132,8 @@ def make_hostile_bundle(source: Path, target: Path) -> Path:
         inst.loc[n, "name_en"] = hostile(n, inst.loc[n, "name_en"])
         inst.loc[n, "provider"] = f"{FORMULAS[(n + 1) % 4]} {LINK} " + inst.loc[n, "provider"]
         inst.loc[n, "notes"] = f"{IMAGE} {XSS} {DIRECTIVES} " + inst.loc[n, "notes"]
+        # the period text is quoted verbatim too (catalogue, card, timeline hover)
+        inst.loc[n, "period"] = f"{PLOTLY_LINK} " + inst.loc[n, "period"]
     inst.loc[0, "url"] = JS_URL
     inst.loc[1, "url"] = f"[x]({JS_URL})"
     # an instrument the text catalogue does not know: its name is shown as the data has it

@@ -51,8 +51,8 @@ def simplify_coverage(gdf: gpd.GeoDataFrame, tolerance_m: float) -> gpd.GeoDataF
 
 
 def _fingerprint(path: Path) -> str:
-    st = path.stat()
-    return hashlib.sha1(f"{path.name}:{st.st_size}:{st.st_mtime_ns}".encode()).hexdigest()[:12]
+    stat = path.stat()
+    return hashlib.sha1(f"{path.name}:{stat.st_size}:{stat.st_mtime_ns}".encode()).hexdigest()[:12]
 
 
 def display_layer(source: Path, keep: list[str], level: DisplayLevel,

@@ -25,6 +25,7 @@ from dataclasses import dataclass, replace
 import pandas as pd
 
 from hsou_dash.domain.catalogue import OBEC_GAPS, RATIOS, WEIGHTED, aggregation_kind
+from hsou_dash.domain.longtable import values_for
 
 #: Largest share (%) of a region's inhabitants that may live in members left out of a ratio or
 #: mean (for lack of data) while the region still gets a value. One per cent keeps the value a
@@ -150,11 +151,6 @@ def coverage_notes(agg: Aggregate, key: str) -> list[CoverageNote]:
     return notes
 
 
-def _series(values: pd.DataFrame, key: str, indicator_id: str, year: int) -> pd.Series:
-    rows = values[(values["indicator_id"] == indicator_id) & (values["year"] == year)]
-    return rows.set_index(key)["value"].dropna()
-
-
 def _left_out_population(values: pd.DataFrame, key: str, members: list[str], left: list[str],
                          den: pd.Series, year: int) -> tuple[float, float]:
     """(inhabitants of ``left``, inhabitants of all ``members``) in ``year``.
@@ -162,7 +158,7 @@ def _left_out_population(values: pd.DataFrame, key: str, members: list[str], lef
     The population of the same year when every member has it, else the ratio's denominator
     when every member has that; NaN when neither is known for all of them.
     """
-    pop = _series(values, key, POPULATION, year).reindex(members)
+    pop = values_for(values, key, POPULATION, year).reindex(members)
     for base in (pop, den.reindex(members)):
         if base.notna().all():
             return float(base[left].sum()), float(base.sum())
@@ -194,7 +190,7 @@ def _declared_obec_members(values: pd.DataFrame, key: str, gap: str | None,
     """At obec level, the left-out obce that are a declared gap (documented, always allowed)."""
     if key != "obec_code" or gap is None:
         return []
-    pop = _series(values, key, POPULATION, year)
+    pop = values_for(values, key, POPULATION, year)
     return [c for c in left if c in pop.index]
 
 
@@ -217,12 +213,12 @@ def aggregate(values: pd.DataFrame, key: str, members: list[str], indicator_id: 
     if kind == "ratio":
         r = RATIOS[indicator_id]
         den_id, scale = r.denominator, r.scale
-        num = _series(values, key, r.numerator, year).reindex(members)
-        den = _series(values, key, den_id, year).reindex(members)
+        num = values_for(values, key, r.numerator, year).reindex(members)
+        den = values_for(values, key, den_id, year).reindex(members)
     else:
         den_id, scale = WEIGHTED[indicator_id].weight, 1.0
-        den = _series(values, key, den_id, year).reindex(members)
-        num = _series(values, key, indicator_id, year).reindex(members) * den
+        den = values_for(values, key, den_id, year).reindex(members)
+        num = values_for(values, key, indicator_id, year).reindex(members) * den
     ok = num.notna() & den.notna()
     covered = int(ok.sum())
     missing = [m for m, has in zip(members, ok, strict=True) if not has]
@@ -255,7 +251,7 @@ def _count(values: pd.DataFrame, key: str, members: list[str], indicator_id: str
            gap: str | None, gaps: ObecGaps | None) -> Aggregate:
     """A plain sum, strict about members; a declared obec gap is reported, not filled."""
     n = len(members)
-    s = _series(values, key, indicator_id, year).reindex(members)
+    s = values_for(values, key, indicator_id, year).reindex(members)
     covered = int(s.notna().sum())
     value = float(s.sum()) if covered == n else math.nan
     if gap is None:
@@ -266,10 +262,10 @@ def _count(values: pd.DataFrame, key: str, members: list[str], indicator_id: str
         missing = [m for m, has in zip(members, s.notna(), strict=True) if not has]
         declared = _declared_obec_members(values, key, gap, missing, year)
         if declared and len(declared) == len(missing):
-            pop = _series(values, key, POPULATION, year).reindex(declared)
+            pop = values_for(values, key, POPULATION, year).reindex(declared)
             return Aggregate(float(s.sum()), covered, n, (), 0.0, tuple(declared),
                              float(pop.sum()), OBEC_GAPS[gap])
-        pop = _series(values, key, POPULATION, year).reindex(missing)
+        pop = values_for(values, key, POPULATION, year).reindex(missing)
         return Aggregate(value, covered, n, tuple(missing),
                          float(pop.sum()) if pop.notna().all() else math.nan)
     inner = _inner(values, key, members, gap, year, gaps)
@@ -300,23 +296,40 @@ def _inner(values: pd.DataFrame, key: str, members: list[str], gap: str, year: i
     return codes, den.astype(float), pop
 
 
-def numerator_denominator(values: pd.DataFrame, key: str, code: str, indicator_id: str,
-                          year: int, gaps: ObecGaps | None = None) -> tuple[float, float] | None:
-    """The counts behind a ratio for one territory (for showing counts beside rates).
+def base_of(indicator_id: str) -> tuple[str | None, str | None]:
+    """(numerator, denominator) indicator ids behind a rate or mean; ``(None, None)`` for counts.
 
-    The denominator covers the same obce as the numerator: for an ORP and a declared obec gap
-    it excludes the obce the numerator lacks (NaN when ``gaps`` is not given, rather than a
-    denominator that does not match).
+    A population-weighted mean (average age) has no numerator but rests on the population.
     """
-    r = RATIOS.get(indicator_id)
-    if r is None:
-        return None
-    num = float(_series(values, key, r.numerator, year).get(code, math.nan))
-    den = float(_series(values, key, r.denominator, year).get(code, math.nan))
-    gap = _gap_of(indicator_id)
-    if key == "orp_code" and gap is not None and not math.isnan(den):
-        inner = _inner(values, key, [code], gap, year, gaps, r.denominator)
+    if indicator_id in RATIOS:
+        r = RATIOS[indicator_id]
+        return r.numerator, r.denominator
+    if indicator_id in WEIGHTED:
+        return None, WEIGHTED[indicator_id].weight
+    return None, None
+
+
+def base_counts(values: pd.DataFrame, key: str, codes: list[str], indicator_id: str,
+                year: int, gaps: ObecGaps | None = None) -> pd.DataFrame:
+    """The counts behind each territory's rate or mean, for showing them beside it.
+
+    Index ``codes`` (name ``key``); columns ``numerator`` and ``denominator``, NaN where not
+    defined (a count has neither, a weighted mean no numerator) or not known. The denominator
+    covers the same obce as the numerator: for ORP and a declared obec gap it excludes the obce
+    the numerator lacks (NaN when ``gaps`` is not given, rather than a denominator that does
+    not match).
+    """
+    num_id, den_id = base_of(indicator_id)
+    out = pd.DataFrame(index=pd.Index(codes, name=key))
+    out["numerator"] = (values_for(values, key, num_id, year).reindex(codes).astype(float)
+                        if num_id else math.nan)
+    out["denominator"] = (values_for(values, key, den_id, year).reindex(codes).astype(float)
+                          if den_id else math.nan)
+    gap = _gap_of(indicator_id) if num_id else None
+    if key == "orp_code" and gap is not None:
+        inner = _inner(values, key, codes, gap, year, gaps, den_id)
         if inner is None:
-            return num, math.nan
-        den -= float(inner[1].get(code, 0.0))
-    return num, den
+            out["denominator"] = math.nan
+        else:
+            out["denominator"] -= inner[1].reindex(codes).fillna(0.0)
+    return out

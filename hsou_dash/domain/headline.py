@@ -13,11 +13,12 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from hsou_dash.config import NATIONAL_CODE
 from hsou_dash.data.loaders import Bundle
 from hsou_dash.domain.aggregate import ObecGaps, aggregate
 from hsou_dash.domain.catalogue import years_of
 from hsou_dash.domain.hsou import POPULATION_YEAR
+from hsou_dash.domain.longtable import rows_of
+from hsou_dash.domain.regions import in_region
 
 #: The year of the population on which the HSOÚ share is reported (delimitation basis).
 DELIMITATION_YEAR = POPULATION_YEAR
@@ -105,7 +106,7 @@ def _latest_complete(b: Bundle, indicator: str, members: list[str],
 
 def headline(b: Bundle, region: str, indicators: tuple[str, ...] = (
         "unemployment_share", "distraint_share"), gaps: ObecGaps | None = None) -> Headline:
-    orp = b.orp if region == NATIONAL_CODE else b.orp[b.orp["kraj_code"] == region]
+    orp = in_region(b.orp, region)
     members = orp["orp_code"].tolist()
     hsou = orp.loc[orp["is_hsou"], "orp_code"].tolist()
     everyone = b.orp["orp_code"].tolist()
@@ -117,8 +118,7 @@ def headline(b: Bundle, region: str, indicators: tuple[str, ...] = (
         year = _latest_complete(b, ind, members, gaps)
         if year is None:
             continue
-        rows = b.orp_values[(b.orp_values["indicator_id"] == ind)
-                            & (b.orp_values["year"] == year)]
+        rows = rows_of(b.orp_values, ind, year)
         figures.append(Figure(
             ind, year,
             aggregate(b.orp_values, "orp_code", members, ind, year, gaps).value,

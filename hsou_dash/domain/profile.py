@@ -16,7 +16,7 @@ import pandas as pd
 
 from hsou_dash.domain.aggregate import Aggregate, ObecGaps, aggregate
 from hsou_dash.domain.catalogue import THEMES, theme_of
-from hsou_dash.domain.compare import rank_in, values_for
+from hsou_dash.domain.longtable import rank_in, values_for
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,8 @@ from hsou_dash.data.loaders import Bundle
 from hsou_dash.domain.aggregate import ObecGaps, aggregate
 from hsou_dash.domain.catalogue import years_of
 from hsou_dash.domain.headline import hsou_share
+from hsou_dash.domain.longtable import rows_of
+from hsou_dash.domain.regions import orp_codes
 
 Status = Literal["agrees", "differs", "not_computed"]
 
@@ -79,8 +81,7 @@ def _members(b: Bundle, level: str, code: str) -> list[str] | None:
     if level == NATIONAL:
         return b.orp["orp_code"].tolist()
     if level == KRAJ:
-        codes = b.orp.loc[b.orp["kraj_code"] == code, "orp_code"].tolist()
-        return codes or None
+        return orp_codes(b.orp, code) or None
     return None
 
 
@@ -99,8 +100,7 @@ def _ours(b: Bundle, members: list[str], indicator_id: str, year: int,
 
 
 def _our_ref_date(b: Bundle, indicator_id: str, year: int) -> str:
-    rows = b.orp_values[(b.orp_values["indicator_id"] == indicator_id)
-                        & (b.orp_values["year"] == year)]
+    rows = rows_of(b.orp_values, indicator_id, year)
     return ", ".join(sorted({str(d) for d in rows["ref_date"].dropna()}))
 
 

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from hsou_dash.domain.longtable import values_for
+
 #: (indicator, year) pairs the distance is computed on: the four HSOÚ indicators the bundle
 #: has (2020), distraint (2021 — the 2022 ORP counts carry the implausible-records caveat) and
 #: municipal tax revenue per capita (2019, the only year).
@@ -33,8 +35,7 @@ def feature_matrix(values: pd.DataFrame, indicators: tuple[tuple[str, int], ...]
     """Wide table (index ``orp_code``) of complete rows, and the codes left out for gaps."""
     cols = {}
     for ind, year in indicators:
-        rows = values[(values["indicator_id"] == ind) & (values["year"] == year)]
-        cols[f"{ind}:{year}"] = rows.set_index("orp_code")["value"].reindex(codes)
+        cols[f"{ind}:{year}"] = values_for(values, "orp_code", ind, year).reindex(codes)
     wide = pd.DataFrame(cols, index=pd.Index(codes, name="orp_code")).astype(float)
     complete = wide.notna().all(axis=1)
     return wide[complete], [c for c in codes if not complete[c]]

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from hsou_dash.domain.dates import parse
+from hsou_dash.domain.longtable import rows_of
 
 
 @dataclass(frozen=True)
@@ -144,7 +145,7 @@ def source_info(catalog: pd.DataFrame, values: pd.DataFrame, indicator_id: str,
     from ORP values, so they take the ORP rows' source). Publisher from the catalogue,
     datasets and reference dates from the rows of those years, retrieval paths kept apart.
     """
-    rows = values[values["indicator_id"] == indicator_id]
+    rows = rows_of(values, indicator_id)
     if years is not None:
         rows = rows[rows["year"].isin([int(y) for y in years])]
     rows = rows[rows["value"].notna()] if "value" in rows else rows

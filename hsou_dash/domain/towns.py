@@ -9,14 +9,14 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
 
-from hsou_dash.domain.aggregate import ObecGaps, numerator_denominator
-from hsou_dash.domain.catalogue import RATIOS, WEIGHTED
-from hsou_dash.domain.compare import values_for
+from hsou_dash.domain.aggregate import ObecGaps, base_counts
 from hsou_dash.domain.profile import Level
+from hsou_dash.domain.regions import obec_codes, orp_codes
 
 #: A rate whose denominator counts fewer persons than this swings wildly from year to year
 #: (one person more or less moves it by over a percentage point): flag it as unreliable.
@@ -123,12 +123,27 @@ def obce_of_orp(obce: pd.DataFrame, orp_code: str) -> list[str]:
     return obce.loc[obce["orp_code"] == orp_code, "obec_code"].tolist()
 
 
-def obce_of_kraj(obce: pd.DataFrame, kraj_code: str) -> list[str]:
-    return obce.loc[obce["kraj_code"] == kraj_code, "obec_code"].tolist()
+@dataclass(frozen=True)
+class ObecLayer:
+    """Where the map's municipal layer exists: kraje with obec polygons, and their values.
+
+    ``indicators`` are those the bundle has at municipal level (both obec files carry the
+    same set), so offering the layer reads nothing; ``values`` is called only when a kraj is
+    actually shown by municipality, so the national obec table is read only for a kraj other
+    than Ústecký.
+    """
+
+    regions: frozenset[str]
+    obce: pd.DataFrame
+    values: Callable[[str], pd.DataFrame]
+    indicators: frozenset[str] = frozenset()
 
 
-def orp_of_kraj(orp: pd.DataFrame, kraj_code: str) -> list[str]:
-    return orp.loc[orp["kraj_code"] == kraj_code, "orp_code"].tolist()
+def obec_indicators(layer: ObecLayer | None, region: str, available: list[str]) -> list[str]:
+    """Indicators the municipal layer can show in ``region`` ([] when it cannot be shown)."""
+    if layer is None or region not in layer.regions:
+        return []
+    return [i for i in available if i in layer.indicators]
 
 
 @dataclass(frozen=True)
@@ -147,30 +162,17 @@ def levels(m: Membership, orp: pd.DataFrame, orp_values: pd.DataFrame, obce: pd.
     same obce, hence ``gaps``); ranks among the obce of the ORP and of the kraj over obec
     values."""
     orp_level = Level("orp", orp_values, "orp_code", [m.orp_code], gaps)
-    kraj_level = Level("kraj", orp_values, "orp_code", orp_of_kraj(orp, m.kraj_code), gaps)
+    kraj_level = Level("kraj", orp_values, "orp_code", orp_codes(orp, m.kraj_code), gaps)
     cz_level = Level("cz", orp_values, "orp_code", orp["orp_code"].tolist(), gaps)
     return TownLevels(
         compare=[orp_level, kraj_level, cz_level],
         rank_within=[Level("orp", obec_values, "obec_code", obce_of_orp(obce, m.orp_code)),
-                     Level("kraj", obec_values, "obec_code", obce_of_kraj(obce, m.kraj_code))],
+                     Level("kraj", obec_values, "obec_code", obec_codes(obce, m.kraj_code))],
         orp=orp_level, kraj=kraj_level,
     )
 
 
 # --- small numbers ----------------------------------------------------------------------
-
-def base_of(indicator_id: str) -> tuple[str | None, str | None]:
-    """(numerator, denominator) indicator ids behind a rate or mean; ``(None, None)`` for counts.
-
-    A population-weighted mean (average age) has no numerator but rests on the population.
-    """
-    if indicator_id in RATIOS:
-        r = RATIOS[indicator_id]
-        return r.numerator, r.denominator
-    if indicator_id in WEIGHTED:
-        return None, WEIGHTED[indicator_id].weight
-    return None, None
-
 
 def is_unreliable(denominator: float | None, threshold: int = SMALL_DENOMINATOR) -> bool:
     """True when a rate rests on fewer than ``threshold`` persons (0 included).
@@ -184,17 +186,12 @@ def is_unreliable(denominator: float | None, threshold: int = SMALL_DENOMINATOR)
 
 def counts(values: pd.DataFrame, key: str, codes: list[str], indicator_id: str, year: int,
            threshold: int = SMALL_DENOMINATOR) -> pd.DataFrame:
-    """Numerator, denominator and the small-number flag of many territories at once.
+    """:func:`aggregate.base_counts` of many territories plus the small-number flag.
 
     Index ``codes``; columns ``numerator``, ``denominator`` (NaN = no data) and ``unreliable``.
     For counts (no denominator) every flag is False and both columns are NaN.
     """
-    num_id, den_id = base_of(indicator_id)
-    out = pd.DataFrame(index=pd.Index(codes, name=key))
-    out["numerator"] = (values_for(values, key, num_id, year).reindex(codes)
-                        if num_id else math.nan)
-    out["denominator"] = (values_for(values, key, den_id, year).reindex(codes)
-                          if den_id else math.nan)
+    out = base_counts(values, key, codes, indicator_id, year)
     out["unreliable"] = out["denominator"].map(lambda d: is_unreliable(d, threshold))
     return out
 
@@ -214,20 +211,6 @@ def featured(towns: pd.DataFrame, obce: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=FEATURED_COLUMNS)
     out = pd.DataFrame(rows).rename_axis("obec_code").reset_index()
     return out[FEATURED_COLUMNS].reset_index(drop=True)
-
-
-def base_counts(values: pd.DataFrame, key: str, code: str, indicator_id: str,
-                year: int, gaps: ObecGaps | None = None) -> tuple[float, float]:
-    """(numerator, denominator) behind one territory's rate or mean; NaN where not defined.
-
-    Both cover the same obce (see :func:`aggregate.numerator_denominator`)."""
-    if indicator_id in RATIOS:
-        pair = numerator_denominator(values, key, code, indicator_id, year, gaps)
-        return pair if pair is not None else (math.nan, math.nan)
-    _, den_id = base_of(indicator_id)
-    if den_id is None:
-        return math.nan, math.nan
-    return math.nan, float(values_for(values, key, den_id, year).get(code, math.nan))
 
 
 # --- place pickers (ORP, obec, kraj) ------------------------------------------------------

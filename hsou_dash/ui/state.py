@@ -14,10 +14,9 @@ from typing import Any
 
 import streamlit as st
 
-from hsou_dash.domain.params import Notice
 from hsou_dash.escape import ECHO_LIMIT, md
-from hsou_dash.text import DEFAULT_LANG
 from hsou_dash.ui.text import lang, t
+from hsou_dash.urls import Notice, link_params
 
 
 def _current() -> dict[str, str]:
@@ -47,7 +46,8 @@ def read(page: str) -> tuple[dict[str, str], bool]:
         # The address followed now is one the browser may keep sending until the canonical
         # one written by :func:`write` arrives (a bare ``/methodology`` before it becomes
         # ``?method=…&cutoff=25``): remember it, so that it counts as an echo once replaced.
-        st.session_state[f"_url.{page}"] = params
+        # Not as the address last written: :func:`write` must still write a followed link.
+        st.session_state[f"_url_followed.{page}"] = params
     return params, fresh
 
 
@@ -66,18 +66,19 @@ def keep_valid(key: str, options: Iterable[Any], fallback: Any) -> None:
 
 def write(page: str, params: Mapping[str, Any]) -> None:
     """Make the URL show exactly ``params`` (plus ``lang`` when not Czech)."""
-    clean = {k: str(v) for k, v in params.items() if v is not None and v != ""}
-    if lang() != DEFAULT_LANG:
-        clean["lang"] = lang()
+    clean = link_params(lang(), **params)
     # Also when the server already holds these parameters but the page last wrote others: a
     # page link to the same page with new parameters reruns with them, yet the browser's
     # address bar shows them only once they are written back.
     if _current() != clean or st.session_state.get(f"_url.{page}") != clean:
         st.query_params.from_dict(clean)
-    previous = st.session_state.get(f"_url.{page}")
-    if previous is not None and previous != clean:
-        recent = st.session_state.get(f"_url_recent.{page}", [])[-7:]
-        st.session_state[f"_url_recent.{page}"] = [*recent, (previous, time.monotonic())]
+    replaced = [p for p in (st.session_state.get(f"_url.{page}"),
+                            st.session_state.pop(f"_url_followed.{page}", None))
+                if p is not None and p != clean]
+    if replaced:
+        now = time.monotonic()
+        recent = st.session_state.get(f"_url_recent.{page}", [])[-6:]
+        st.session_state[f"_url_recent.{page}"] = [*recent, *((p, now) for p in replaced)]
     st.session_state[f"_url.{page}"] = clean
 
 

@@ -18,23 +18,23 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from hsou_dash.config import DEFAULT_REGION
+from hsou_dash.data.bundle import redact_paths
 from hsou_dash.data.loaders import Bundle, SupportTables
 from hsou_dash.domain import support
 from hsou_dash.escape import md, md_link
 from hsou_dash.ui import cache, state, widgets
 from hsou_dash.ui.text import lang, t, t_plain, tr
-from hsou_dash.viz import alt_text, support_view
+from hsou_dash.viz import alt_text, attribution, support_view
 
 
-def instruments(b: Bundle) -> pd.DataFrame:
-    """The parsed register as of today (cached per day: the status column depends on it)."""
-    return cache.support_instruments(str(b.root), date.today().isoformat())
-
-
-def rule_text(row: pd.Series) -> str:
-    """How the instrument's coverage was decided (plain words, with what the data lack)."""
-    return support_view.text_or(tr(), f"support.rule.{row['instrument_id']}",
-                                t("support.rule.unknown"))
+def instruments(b: Bundle) -> pd.DataFrame | None:
+    """The register as of today (cached per day: the status column depends on it), or None
+    after saying why when the bundle's register and the app's instrument records disagree."""
+    try:
+        return cache.support_instruments(str(b.root), date.today().isoformat())
+    except support.InstrumentsError as exc:
+        st.error(t("support.here.records_mismatch", detail=redact_paths(str(exc))))
+        return None
 
 
 def render_support_section(b: Bundle, *, orp_code: str | None = None,
@@ -46,6 +46,8 @@ def render_support_section(b: Bundle, *, orp_code: str | None = None,
     """
     st.subheader(t("support.here.title"))
     table = instruments(b)
+    if table is None:
+        return
     if table.empty:
         st.info(t("support.here.unavailable"))
         return
@@ -73,9 +75,9 @@ def render_support_section(b: Bundle, *, orp_code: str | None = None,
         if rows["coverage"].eq("unknown").any():
             st.caption(t("support.here.uncertain"))
         with st.expander(t("support.coverage.conditions")):
-            st.markdown("\n".join(
-                f"- **{md(support_view.short(r, tr(), lang()))}**: {rule_text(r)}"
-                for _, r in rows.iterrows()))
+            st.markdown("\n".join(f"- **{md(support_view.short(r, tr(), lang()))}**: "
+                                   f"{support_view.how_covered(r, tr())}"
+                                   for _, r in rows.iterrows()))
     money = support_view.place_transfers(cache.support_tables(str(b.root)), tr(), lang(),
                                          orp_code=orp_code, obec_code=obec_code)
     if money:
@@ -128,14 +130,15 @@ def render_coverage(b: Bundle, table: pd.DataFrame, iid: str, label: str) -> Non
     with left:
         st.subheader(t("support.coverage.title"))
         fmap = support_view.coverage_map(cache.region_geometry(root, "CZ"), b.orp, cov, label,
-                                         tr())
+                                         tr(), attribution=attribution.boundaries(b, tr()))
         st_folium(fmap, key="support.cov_map", height=520, use_container_width=True,
                   returned_objects=[])
         widgets.attribution()
         counts = cov.orp.value_counts()
         st.caption(f"{t('alt.label')}: " + t("support.coverage.counts",
                      **{s: int(counts.get(s, 0)) for s in support.ORP_STATUSES}))
-        st.markdown(f"**{t('support.coverage.conditions')}:** {rule_text(row)}")
+        st.markdown(f"**{t('support.coverage.conditions')}:** "
+                    f"{support_view.how_covered(row, tr())}")
     with right:
         render_instrument_card(row)
 
@@ -161,7 +164,8 @@ def render_transfers(b: Bundle, tables: SupportTables) -> tuple[str, str, str]:
     geo = (cache.obec_geometry(root) if scale == "obec"
            else cache.region_geometry(root, region))
     tv = support_view.transfers(*support_view.transfer_inputs(b, tables, region, scale), geo,
-                                measure, tr(), lang())
+                                measure, tr(), lang(),
+                                attribution=attribution.boundaries(b, tr()))
     left, right = st.columns([3, 2], gap="medium")
     with left:
         st_folium(tv.map, key="support.transfers_map", height=520, use_container_width=True,

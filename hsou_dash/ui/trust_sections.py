@@ -10,7 +10,7 @@ import streamlit as st
 from hsou_dash.escape import md_document
 from hsou_dash.ui import cache
 from hsou_dash.ui.text import lang, t
-from hsou_dash.viz import hsou_view, trust_view
+from hsou_dash.viz import methodology_view, trust_view
 
 #: The background document per language; the other one is the fallback (marked as such).
 DOCUMENTS = {"cs": ("hsou_methodology", "hsou_methodology_en"),
@@ -47,7 +47,7 @@ def render_retrieval(root: str, catalogue: pd.DataFrame) -> None:
     """How we got the data: the files and addresses of every indicator, then the bundle's
     own SOURCES.md documents (they name repository paths: that is what they are for)."""
     with st.expander(t("methodology.how_obtained_indicators")):
-        st.markdown(trust_view.retrieval_markdown(hsou_view.catalogue_retrieval(catalogue)))
+        st.markdown(trust_view.retrieval_markdown(methodology_view.catalogue_retrieval(catalogue)))
     for name, label in (("indicator_sources", "sources_doc"),
                         ("boundary_sources", "boundary_doc")):
         doc = cache.document(root, name)

@@ -19,7 +19,7 @@ import plotly.graph_objects as go
 from hsou_dash.domain.series import breaks_between
 from hsou_dash.escape import plot_text as esc
 from hsou_dash.text import Translator
-from hsou_dash.viz import format, palettes
+from hsou_dash.viz import formatting, palettes
 
 #: The shared look of every figure, without language (see :func:`layout`).
 _LAYOUT = dict(
@@ -38,7 +38,7 @@ def layout(lang: str, **overrides: object) -> dict:
     """The shared layout of every figure in ``lang``: fonts, white background and the number
     ``separators`` ("5,46" and "12 345" in Czech), so no chart shows a decimal point in Czech.
     ``overrides`` replace keys (e.g. ``margin``)."""
-    return {**_LAYOUT, "separators": format.plotly_separators(lang), **overrides}
+    return {**_LAYOUT, "separators": formatting.plotly_separators(lang), **overrides}
 
 
 def esc_all(values: Iterable[object]) -> list[object]:
@@ -172,7 +172,7 @@ def trend(series: dict[str, pd.Series], *, title: str, unit: str, source: str,
             x=years, y=y, mode="lines+markers", name=esc(name), connectgaps=False,
             line=dict(width=4 if name == highlight else 2,
                       color=TREND_COLORS[i % len(TREND_COLORS)]),
-            hovertemplate="%{fullData.name}<br>%{x}: " + format.hover_number("y", decimals,
+            hovertemplate="%{fullData.name}<br>%{x}: " + formatting.hover_number("y", decimals,
                                                                             esc(unit))
                           + "<extra></extra>",
         ))

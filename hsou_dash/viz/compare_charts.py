@@ -26,7 +26,7 @@ def _sizes(pop: pd.Series) -> list[float]:
     top = float(pop.max()) if pop.notna().any() else 0.0
     if top <= 0:
         return [9.0] * len(pop)
-    return [max(5.0, 40.0 * math.sqrt(p / top)) if p == p else 5.0 for p in pop]
+    return [max(5.0, 40.0 * math.sqrt(p / top)) if pd.notna(p) else 5.0 for p in pop]
 
 
 def scatter(rows: pd.DataFrame, *, x_title: str, y_title: str, title: str,

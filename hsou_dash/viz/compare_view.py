@@ -1,8 +1,9 @@
-"""Everything /compare shows, composed outside Streamlit: URL parsing, scatter, side-by-side
+"""Everything /compare shows, composed outside Streamlit: scatter, side-by-side
 table of up to five ORP with percentiles, and the most similar ORP with a small map."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import folium
@@ -10,7 +11,6 @@ import geopandas as gpd
 import pandas as pd
 import plotly.graph_objects as go
 
-from hsou_dash.config import DEFAULT_ORP, DEFAULT_REGION, NATIONAL_CODE
 from hsou_dash.data.loaders import Bundle
 from hsou_dash.domain.aggregate import ObecGaps, aggregate, coverage_notes
 from hsou_dash.domain.catalogue import (
@@ -18,28 +18,17 @@ from hsou_dash.domain.catalogue import (
     aggregation_kind,
     grouped_indicators,
     indicator_name,
-    years_of,
 )
-from hsou_dash.domain.compare import values_for
-from hsou_dash.domain.params import (
-    Parsed,
-    parse_choice,
-    parse_indicator,
-    parse_orp,
-    parse_region,
-    parse_year,
-)
+from hsou_dash.domain.longtable import rows_of, unit_of, values_for
+from hsou_dash.domain.regions import in_region
 from hsou_dash.domain.series import value_notes
 from hsou_dash.domain.similarity import Similar, most_similar, percentile
 from hsou_dash.domain.sources import SourceInfo, source_info
 from hsou_dash.text import Translator
-from hsou_dash.viz import compare_charts, format, maps, palettes
+from hsou_dash.viz import attribution, compare_charts, formatting, maps, palettes
 from hsou_dash.viz.export import csv_bytes, display_headers
 from hsou_dash.viz.indicator_view import coverage_text
 
-MAX_COMPARED = 5
-DEFAULT_X, DEFAULT_Y = "unemployment_share", "distraint_share"
-SIZE_OPTIONS = ("none", "pop")
 #: Bubble size: population of this year (31. 12. 2020, the year of most inputs).
 SIZE_YEAR = 2020
 #: An indicator-year enters the side-by-side table when at least this share of ORP have it,
@@ -49,8 +38,7 @@ SIMILAR_FILL, OTHER_FILL = "#e08214", "#eceae4"
 
 
 def _unit(values: pd.DataFrame, indicator: str, year: int) -> str:
-    rows = values[(values["indicator_id"] == indicator) & (values["year"] == year)]
-    return str(rows["unit"].dropna().iloc[0]) if rows["unit"].notna().any() else ""
+    return unit_of(rows_of(values, indicator, year))
 
 
 def _info(b: Bundle, indicator: str, years: list[int]) -> SourceInfo:
@@ -60,7 +48,7 @@ def _info(b: Bundle, indicator: str, years: list[int]) -> SourceInfo:
 def _source(b: Bundle, indicator: str, years: list[int], lang: str,
             label: bool = True) -> str:
     """The one source line of ``indicator`` in ``years`` (publisher – dataset; date)."""
-    return format.source_text(_info(b, indicator, years), lang, label=label)
+    return formatting.source_text(_info(b, indicator, years), lang, label=label)
 
 
 def sources(b: Bundle, tr: Translator, pairs: list[tuple[str, int]], lang: str) -> str:
@@ -75,46 +63,10 @@ def source_infos(b: Bundle, pairs: list[tuple[str, int]], lang: str
     return [(f"{indicator_name(b.catalog, i, lang)} ({y})", _info(b, i, [y])) for i, y in pairs]
 
 
-def parse_compare_params(params: dict[str, str], b: Bundle, options: list[str]) -> Parsed:
-    """Everything /compare reads from its URL; anything unknown becomes a notice."""
-    out = Parsed()
-    focus = parse_orp(params.get("orp"), b.orp, out)
-    if params.get("region"):
-        region = parse_region(params.get("region"), b.kraje, out)
-    elif focus:  # arriving from a profile: show the focus ORP's own kraj
-        region = str(b.orp.loc[b.orp["orp_code"] == focus, "kraj_code"].iloc[0])
-    else:
-        region = DEFAULT_REGION
-    x = parse_indicator(params.get("x"), options, out, DEFAULT_X)
-    y = parse_indicator(params.get("y"), options, out, DEFAULT_Y)
-    orps = None
-    if params.get("orps"):
-        orps = []
-        for raw in params["orps"].split(","):
-            code = parse_orp(raw, b.orp, out)
-            if code and code not in orps:
-                orps.append(code)
-        if len(orps) > MAX_COMPARED:
-            out.notices.append(("compare.notice_too_many", {"n": str(MAX_COMPARED)}))
-            orps = orps[:MAX_COMPARED]
-    out.values.update(
-        orp=focus or DEFAULT_ORP, region=region, x=x, y=y,
-        xyear=parse_year(params.get("xyear"), years_of(b.orp_values, x), out),
-        yyear=parse_year(params.get("yyear"), years_of(b.orp_values, y), out),
-        size=parse_choice("size", params.get("size"), list(SIZE_OPTIONS), "none", out),
-        orps=orps,
-    )
-    return out
-
-
 def default_set(b: Bundle, code: str) -> list[str]:
     """The comparison opens with the chosen ORP and its two most similar ORP."""
     sim = most_similar(b.orp_values, b.orp["orp_code"].tolist(), code, n=2)
     return [code, *sim.nearest["orp_code"]]
-
-
-def orps_param(codes: list[str]) -> str | None:
-    return ",".join(codes) or None
 
 
 # --- scatter -------------------------------------------------------------------------------
@@ -122,7 +74,6 @@ def orps_param(codes: list[str]) -> str | None:
 @dataclass(frozen=True)
 class ScatterView:
     figure: go.Figure
-    shown: int               # ORP plotted
     missing: int             # ORP of the region without one of the two values
     notes: list[Break]       # breaks and caveats of the two values (translate with year)
     export: pd.DataFrame     # the points as numbers (machine column names)
@@ -138,7 +89,7 @@ class ScatterView:
 
 def scatter_view(b: Bundle, *, region: str, x: str, xyear: int, y: str, yyear: int,
                  sized: bool, selected: str | None, tr: Translator, lang: str) -> ScatterView:
-    orp = b.orp if region == NATIONAL_CODE else b.orp[b.orp["kraj_code"] == region]
+    orp = in_region(b.orp, region)
     rows = orp[["orp_code", "orp_name", "kraj_name", "is_hsou"]].copy()
     rows["x"] = rows["orp_code"].map(values_for(b.orp_values, "orp_code", x, xyear))
     rows["y"] = rows["orp_code"].map(values_for(b.orp_values, "orp_code", y, yyear))
@@ -146,10 +97,10 @@ def scatter_view(b: Bundle, *, region: str, x: str, xyear: int, y: str, yyear: i
         values_for(b.orp_values, "orp_code", "population", SIZE_YEAR))
     no_data = tr.plain("common.no_data")
     xu, yu = _unit(b.orp_values, x, xyear), _unit(b.orp_values, y, yyear)
-    rows["x_text"] = [format.indicator_value(v, x, xu, lang, no_data) for v in rows["x"]]
-    rows["y_text"] = [format.indicator_value(v, y, yu, lang, no_data) for v in rows["y"]]
+    rows["x_text"] = [formatting.indicator_value(v, x, xu, lang, no_data) for v in rows["x"]]
+    rows["y_text"] = [formatting.indicator_value(v, y, yu, lang, no_data) for v in rows["y"]]
     rows["pop_text"] = [f"{tr.plain('common.population')} {SIZE_YEAR}: "
-                        + format.indicator_value(v, "population", "persons", lang, no_data)
+                        + formatting.indicator_value(v, "population", "persons", lang, no_data)
                         for v in rows["population"]]
     x_name, y_name = indicator_name(b.catalog, x, lang), indicator_name(b.catalog, y, lang)
     x_title, y_title = _axis_title(x_name, xyear, xu, lang), _axis_title(y_name, yyear, yu, lang)
@@ -160,8 +111,8 @@ def scatter_view(b: Bundle, *, region: str, x: str, xyear: int, y: str, yyear: i
         other_label=tr.plain("common.hsou_no"), selected=selected,
         selected_label=tr.plain("compare.selected"), sized=sized,
         size_note=tr.plain("compare.size_note", year=SIZE_YEAR) if sized else "", lang=lang,
-        x_decimals=format.indicator_decimals(x, xu),
-        y_decimals=format.indicator_decimals(y, yu))
+        x_decimals=formatting.indicator_decimals(x, xu),
+        y_decimals=formatting.indicator_decimals(y, yu))
     shown = int(rows[["x", "y"]].notna().all(axis=1).sum())
     export = rows[["orp_code", "orp_name", "kraj_name", "is_hsou", "x", "y", "population"]]
     xcol, ycol, pcol = f"{x}_{xyear}", f"{y}_{yyear}", f"population_{SIZE_YEAR}"
@@ -173,13 +124,13 @@ def scatter_view(b: Bundle, *, region: str, x: str, xyear: int, y: str, yyear: i
         pcol: f"{tr.plain('csv_header.population')} {SIZE_YEAR}"})
     notes = value_notes(x, xyear)
     notes += [n for n in value_notes(y, yyear) if n not in notes]
-    return ScatterView(fig, shown, len(rows) - shown, notes, export, headers, source,
+    return ScatterView(fig, len(rows) - shown, notes, export, headers, source,
                        source_infos(b, [(x, xyear), (y, yyear)], lang))
 
 
 def _axis_title(name: str, year: int, unit: str, lang: str) -> str:
     """"Podíl nezaměstnaných osob (2020), %" — the axis says its year and unit."""
-    label = format.unit_label(unit, lang)
+    label = formatting.unit_label(unit, lang)
     return f"{name} ({year})" + (f", {label}" if label else "")
 
 
@@ -198,10 +149,9 @@ def comparison_years(b: Bundle) -> dict[str, int]:
 @dataclass(frozen=True)
 class ComparisonView:
     table: pd.DataFrame      # one row per indicator, one text column per ORP, Czechia, source
-    long: pd.DataFrame       # orp_code, indicator_id, year, value, percentile, ...
     chart: go.Figure
     notes: list[Break]       # breaks and caveats of the years shown (translate with year)
-    export: pd.DataFrame     # ``long`` as numbers (machine column names)
+    export: pd.DataFrame     # per ORP and indicator: value, percentile (machine names)
     headers: dict[str, str]  # export column → label on the page (Czech-Excel CSV)
     coverage: list[str]      # what the Czechia values leave out (plain text)
     infos: list[tuple[str, SourceInfo]]
@@ -228,21 +178,21 @@ def comparison_view(b: Bundle, codes: list[str], tr: Translator, lang: str,
         row = {"indicator": label, "year": year}
         for c in codes:
             v, p = vals.get(c, float("nan")), pct.get(c, float("nan"))
-            text = format.indicator_value(v, ind, unit, lang, no_data)
-            row[c] = text if p != p else f"{text} · P{p:.0f}"
+            text = formatting.indicator_value(v, ind, unit, lang, no_data)
+            row[c] = text if math.isnan(p) else f"{text} · P{p:.0f}"
             long_rows.append({"orp_code": c, "orp_name": names[c], "indicator_id": ind,
                               "label": f"{label} ({year})", "year": year, "value": v,
                               "percentile": p, "value_text": text, "unit": unit,
                               "kind": aggregation_kind(ind)})
         cz = aggregate(b.orp_values, "orp_code", everyone, ind, year, gaps)
-        row["cz"] = format.indicator_value(cz.value, ind, unit, lang, no_data)
+        row["cz"] = formatting.indicator_value(cz.value, ind, unit, lang, no_data)
         for n in coverage_notes(cz, "orp_code"):
             text = f"{label} ({year}): {coverage_text(n, tr, lang)}"
             if text not in coverage:
                 coverage.append(text)
         info = _info(b, ind, [year])
         infos.append((f"{label} ({year})", info))
-        row["source"] = format.source_text(info, lang, label=False)
+        row["source"] = formatting.source_text(info, lang, label=False)
         table_rows.append(row)
         notes += [n for n in value_notes(ind, year) if n not in notes]
     table = pd.DataFrame(table_rows, columns=["indicator", "year", *codes, "cz", "source"])
@@ -253,7 +203,7 @@ def comparison_view(b: Bundle, codes: list[str], tr: Translator, lang: str,
         axis_title=tr.plain("compare.pct_axis"), lang=lang)
     export = long.drop(columns=["label", "value_text", "kind"]) if len(long) else long
     headers = display_headers(export.columns, lang)
-    return ComparisonView(table, long, chart, notes, export, headers, coverage, infos)
+    return ComparisonView(table, chart, notes, export, headers, coverage, infos)
 
 
 # --- similar districts ---------------------------------------------------------------------
@@ -287,7 +237,7 @@ def similar_view(b: Bundle, geo: gpd.GeoDataFrame, code: str, tr: Translator,
     for (ind, year), label in zip(sim.indicators, labels, strict=True):
         vals = values_for(b.orp_values, "orp_code", ind, year)
         unit = _unit(b.orp_values, ind, year)
-        table[label] = [format.indicator_value(vals.get(c, float("nan")), ind, unit, lang,
+        table[label] = [formatting.indicator_value(vals.get(c, float("nan")), ind, unit, lang,
                                                no_data) for c in order]
     return SimilarView(sim, table, similar_map(geo, b, code, order[1:], tr), labels)
 
@@ -307,5 +257,5 @@ def similar_map(geo: gpd.GeoDataFrame, b: Bundle, code: str, similar: list[str],
     return maps.choropleth(geo, rows, key="orp_code",
                            tooltip={"orp_name": tr.plain("common.orp"),
                                     "role": tr.plain("compare.role")},
-                           legend=legend, attribution=tr.plain("common.attribution"),
+                           legend=legend, attribution=attribution.boundaries(b, tr),
                            height=360)

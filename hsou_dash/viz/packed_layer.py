@@ -1,13 +1,25 @@
 """A compact GeoJSON layer: encoded polygons and columnar properties, rebuilt in the browser.
 
-Used where plain GeoJSON would be too heavy (hundreds of municipalities). Geometry is the
+Used for every choropleth and outline (ORP, municipalities, the town locator). Geometry is the
 display geometry of :mod:`hsou_dash.data.geometry` (already on a 1e-4° grid), so encoding
-loses nothing.
+loses nothing: each vertex is a zig-zag delta from the previous one in a base64-like
+variable-length code, about 4 characters instead of the 20 of "[13.1234, 50.1234], ".
 
-Why: 354 municipality polygons as plain GeoJSON take ~390 KB of map HTML (every shared border
-is written twice, as "[13.1234, 50.1234], " text). Delta-encoded integers in a base64-like
-variable-length code take about 4 characters per vertex instead of 20, so the whole Ústecký
-kraj municipal map stays under 250 KB.
+Why not plain ``folium.GeoJson`` with Streamlit's websocket compression (measured for issue 12
+by ``benchmarks/layer_bytes.py``: /map's municipal layer of Ústecký kraj, 354 obce, as the
+component's JSON arguments, deflated as Streamlit 1.67 deflates a websocket message —
+uvicorn's ``websockets-sansio`` permessage-deflate, 4 KB window, memLevel 5)::
+
+    layer            decimals   raw KB   on the wire KB
+    PackedLayer          4       135.7        62.6
+    folium.GeoJson       4       524.2       123.0
+    folium.GeoJson       5       563.1       147.6
+
+Plain GeoJSON stays twice as large on the wire: the websocket's 4 KB window is too short for
+deflate to find most repeats (every shared border is written twice, far apart; property names
+repeat per feature), and the GeoJSON travels JSON-escaped inside the component's arguments.
+The JavaScript decoder below is tested in Node.js against :func:`encode_ring`
+(``tests/unit/test_packed_layer.py``).
 """
 
 from __future__ import annotations
@@ -37,20 +49,6 @@ def encode_ring(coords) -> str:
             z >>= 5
         out.append(_ALPHABET[z])
     return "".join(out)
-
-
-def decode_ring(text: str) -> list[tuple[float, float]]:
-    """Inverse of :func:`encode_ring` (the browser does the same in JavaScript)."""
-    values, v, shift = [], 0, 0
-    for ch in text:
-        c = _ALPHABET.index(ch)
-        v |= (c & 31) << shift
-        shift += 5
-        if c < 32:
-            values.append(-((v + 1) >> 1) if v & 1 else v >> 1)
-            v, shift = 0, 0
-    xy = np.cumsum(np.asarray(values, dtype=np.int64).reshape(-1, 2), axis=0) / SCALE
-    return [(float(x), float(y)) for x, y in xy]
 
 
 def encode_geometry(geom) -> list[list[str]]:

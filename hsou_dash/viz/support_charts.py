@@ -17,7 +17,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from hsou_dash.escape import plot_text
-from hsou_dash.viz import charts, format, palettes
+from hsou_dash.viz import charts, formatting, palettes
 from hsou_dash.viz.charts import esc_all
 
 #: The app's shared figure layout with this page's taller title margin.
@@ -39,7 +39,7 @@ def layout(lang: str, **overrides: object) -> dict:
 
 def localise(fig: go.Figure, lang: str) -> go.Figure:
     """Number separators of ``lang`` on a figure built elsewhere (the shared rule)."""
-    fig.update_layout(separators=format.plotly_separators(lang))
+    fig.update_layout(separators=formatting.plotly_separators(lang))
     return fig
 
 
@@ -49,7 +49,7 @@ def _esc(text: object) -> str:
 
 def _day(d: date, lang: str) -> str:
     """The app's one date style: "14. 4. 2025" / "14 Apr 2025"."""
-    return format.date(f"{d.day}.{d.month}.{d.year}", lang)
+    return formatting.date(f"{d.day}.{d.month}.{d.year}", lang)
 
 
 def _title(text: str) -> dict:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import date
-from urllib.parse import urlencode
 
 import folium
 import geopandas as gpd
@@ -18,10 +17,12 @@ import plotly.graph_objects as go
 
 from hsou_dash.domain import support, wording
 from hsou_dash.domain.classify import classify
+from hsou_dash.domain.regions import in_region
 from hsou_dash.domain.sources import DATASETS, DatasetUse, SourceInfo
-from hsou_dash.escape import plot_text, safe_url
+from hsou_dash.escape import Markdown, plot_text, safe_url
 from hsou_dash.text import Translator
-from hsou_dash.viz import format, maps, palettes, support_charts
+from hsou_dash.urls import href
+from hsou_dash.viz import formatting, maps, palettes, support_charts
 from hsou_dash.viz.export import csv_bytes
 
 COVERAGE_COLORS = {"all": "#08519c", "part": "#6baed6", "unknown": "#f4c27a", "none": "#ececec"}
@@ -29,10 +30,10 @@ COVERAGE_COLORS = {"all": "#08519c", "part": "#6baed6", "unknown": "#f4c27a", "n
 PRAHA = "1000"
 
 
-def text_or(tr: Translator, key: str, fallback: str) -> str:
-    """Catalogue text for ``key``, or ``fallback`` when the catalogue has none (new rows)."""
-    value = tr(key)
-    return fallback if value == key else value
+def own_words(row: pd.Series, lang: str) -> support.Texts | None:
+    """The instrument's texts from its record (package data, trusted like the text catalogue);
+    None for an instrument the records do not know."""
+    return support.texts_of(str(row["instrument_id"]), lang)
 
 
 def name(row: pd.Series, lang: str) -> str:
@@ -41,15 +42,27 @@ def name(row: pd.Series, lang: str) -> str:
 
 
 def short(row: pd.Series, tr: Translator, lang: str) -> str:
+    """Label for charts and pickers: the record's, else the register's name (cut to 40)."""
+    own = own_words(row, lang)
+    if own:
+        return Markdown(own.short)
     full = name(row, lang)
-    return text_or(tr, f"support.short.{row['instrument_id']}",
-                   full if len(full) <= 40 else full[:38] + "…")
+    return full if len(full) <= 40 else full[:38] + "…"
 
 
 def description(row: pd.Series, tr: Translator) -> str:
+    """What the instrument is: the record's words, else the register's own notes."""
+    own = own_words(row, tr.lang)
+    if own:
+        return Markdown(own.description)
     notes = row.get("notes")
-    return text_or(tr, f"support.desc.{row['instrument_id']}",
-                   str(notes) if isinstance(notes, str) else "")
+    return str(notes) if isinstance(notes, str) else ""
+
+
+def how_covered(row: pd.Series, tr: Translator) -> str:
+    """How the coverage was decided (plain words, with what the data lack)."""
+    own = own_words(row, tr.lang)
+    return Markdown(own.how_covered) if own else tr("support.rule.unknown")
 
 
 def czk(amount: float | None, tr: Translator, lang: str) -> str:
@@ -59,14 +72,13 @@ def czk(amount: float | None, tr: Translator, lang: str) -> str:
     for scale, unit in ((1e9, "support.bn"), (1e6, "support.mn")):
         if abs(amount) >= scale:
             decimals = 1 if amount % scale else 0
-            return f"{format.number(amount / scale, decimals, lang)}\u00a0{tr(unit)}"
-    return f"{format.number(amount, 0, lang)}\u00a0{tr('support.unit_czk')}"
+            return f"{formatting.number(amount / scale, decimals, lang)}\u00a0{tr(unit)}"
+    return f"{formatting.number(amount, 0, lang)}\u00a0{tr('support.unit_czk')}"
 
 
 def detail_url(instrument_id: str, lang: str) -> str:
     """Link to the instrument on /support (the id comes from the bundle, so it is encoded)."""
-    params = {"instrument": instrument_id, **({"lang": "en"} if lang == "en" else {})}
-    return f"/support?{urlencode(params)}"
+    return href("support", lang, instrument=instrument_id)
 
 
 def source_links(urls: pd.Series) -> list[str | None]:
@@ -151,8 +163,8 @@ def place_transfers(tables, tr: Translator, lang: str, *, orp_code: str | None =
     no_data = tr("common.no_data")
     text = tr(f"support.here.transfers_{'obec' if key == 'obec_code' else 'orp'}",
               total=czk(total, tr, lang),
-              per_capita=format.value(per_cap, "CZK per inhabitant", lang, no_data),
-              share=format.value(share, "% of total revenue", lang, no_data))
+              per_capita=formatting.value(per_cap, "CZK per inhabitant", lang, no_data),
+              share=formatting.value(share, "% of total revenue", lang, no_data))
     praha = praha_note(f[f[key] == code], key)
     return f"{text} {tr('support.transfers.praha', note=praha)}" if praha else text
 
@@ -231,9 +243,9 @@ def territories(rows: pd.DataFrame, table: pd.DataFrame, tr: Translator,
         "period": [wording.period(p, lang, tr.plain) for p in rows["period"]],
         "amount": [czk(a, tr, lang) for a in rows["amount_czk"]],
         "type": [wording.amount_kind(a, lang, tr.plain) for a in rows["amount_type"]],
-        "population": [format.value(v, "persons", lang, no_data) for v in rows["population"]],
+        "population": [formatting.value(v, "persons", lang, no_data) for v in rows["population"]],
         "pop_year": rows["pop_year"],
-        "per_inh": [format.value(v, "CZK per inhabitant", lang,
+        "per_inh": [formatting.value(v, "CZK per inhabitant", lang,
                                  tr(f"support.territory.{why}") if isinstance(why, str)
                                  else no_data)
                     for v, why in zip(rows["per_inhabitant"], rows["pop_reason"], strict=True)],
@@ -262,7 +274,8 @@ def territories(rows: pd.DataFrame, table: pd.DataFrame, tr: Translator,
 # --------------------------------------------------------------------------- maps
 
 def coverage_map(geo: gpd.GeoDataFrame, orp: pd.DataFrame, cov: support.Coverage,
-                 title: str, tr: Translator, height: int = 520) -> folium.Map:
+                 title: str, tr: Translator, height: int = 520, *,
+                 attribution: str) -> folium.Map:
     """ORP coloured by the instrument's coverage status (categorical, four classes)."""
     rows = orp[["orp_code", "orp_name", "kraj_name"]].copy()
     status = rows["orp_code"].map(cov.orp).fillna("unknown")
@@ -274,7 +287,7 @@ def coverage_map(geo: gpd.GeoDataFrame, orp: pd.DataFrame, cov: support.Coverage
     return maps.choropleth(geo, rows, key="orp_code",
                            tooltip={"orp_name": tr("common.orp"), "kraj_name": tr("common.kraj"),
                                     "status": title},
-                           legend=legend, attribution=tr("common.attribution"), height=height)
+                           legend=legend, attribution=attribution, height=height)
 
 
 @dataclass(frozen=True)
@@ -291,7 +304,7 @@ class TransfersView:
 
 def transfers(funding: pd.DataFrame, key: str, names: pd.DataFrame, is_hsou: pd.Series,
               geo: gpd.GeoDataFrame, measure: str, tr: Translator, lang: str,
-              height: int = 520) -> TransfersView:
+              height: int = 520, *, attribution: str) -> TransfersView:
     """Choropleth and HSOÚ/non-HSOÚ ranked chart of one 2019 transfer measure.
 
     ``funding`` is funding_orp/funding_obec; ``names`` holds ``key`` and ``name`` of the
@@ -301,7 +314,7 @@ def transfers(funding: pd.DataFrame, key: str, names: pd.DataFrame, is_hsou: pd.
     values = rows.set_index(key)["value"].reindex(names[key])
     unit = str(rows["unit"].dropna().iloc[0]) if rows["unit"].notna().any() else ""
     no_data = tr("common.no_data")
-    text = values.map(lambda v: format.value(v, unit, lang, no_data))
+    text = values.map(lambda v: formatting.value(v, unit, lang, no_data))
     base = names[[key, "name"]].copy()
     base["is_hsou"] = base[key].map(is_hsou).fillna(False).astype(bool)
     base["hsou"] = base["is_hsou"].map({True: tr("common.hsou_yes"), False: tr("common.hsou_no")})
@@ -313,25 +326,25 @@ def transfers(funding: pd.DataFrame, key: str, names: pd.DataFrame, is_hsou: pd.
     map_rows["value_text"] = map_rows["value_text"].fillna(no_data)
     title = f"{tr(f'support.transfers.m.{measure}')} (2019)"
     legend = maps.Legend(title, maps.legend_items(
-        cls.bounds, colors, lambda v: format.number(v, format.decimals_for(unit, v), lang),
+        cls.bounds, colors, lambda v: formatting.number(v, formatting.decimals_for(unit, v), lang),
         no_data, bool(values.isna().any())))
     fmap = maps.choropleth(geo, map_rows, key=key,
                            tooltip={"name": tr("support.transfers.col_name"),
                                     "value_text": title, "hsou": tr("common.hsou_status")},
-                           legend=legend, attribution=tr("common.attribution"), height=height)
+                           legend=legend, attribution=attribution, height=height)
     info = transfers_source(rows)
-    src = format.source_text(info, lang)
+    src = formatting.source_text(info, lang)
     chart = map_rows.assign(text=map_rows["value_text"])
     ranked = support_charts.hsou_side_by_side(
         chart, title=tr.plain("support.transfers.ranked_title",
                               measure=tr(f"support.transfers.m.{measure}")),
         panels=(tr("support.transfers.panel_hsou"), tr("support.transfers.panel_other")),
-        unit=format.unit_label(unit, lang), source=src, lang=lang)
+        unit=formatting.unit_label(unit, lang), source=src, lang=lang)
     med = {g: values[base.set_index(key)["is_hsou"] == g].median() for g in (True, False)}
     n = {g: int(values[base.set_index(key)["is_hsou"] == g].notna().sum()) for g in (True, False)}
     median = tr(f"support.transfers.median_{'obec' if key == 'obec_code' else 'orp'}",
-                hsou=format.value(med[True], unit, lang, no_data), n_hsou=n[True],
-                other=format.value(med[False], unit, lang, no_data), n_other=n[False])
+                hsou=formatting.value(med[True], unit, lang, no_data), n_hsou=n[True],
+                other=formatting.value(med[False], unit, lang, no_data), n_other=n[False])
     notes = rows.set_index(key)["note"]
     table = pd.DataFrame({"name": base["name"], "hsou": base["hsou"],
                           "value": values.to_numpy(), "value_text": text.to_numpy(),
@@ -380,6 +393,6 @@ def transfer_inputs(b, tables, region: str,
         names = (f[["obec_code", "obec_name", "orp_code"]].drop_duplicates("obec_code")
                  .rename(columns={"obec_name": "name"}))
         return f, "obec_code", names, names.set_index("obec_code")["orp_code"].map(is_hsou_orp)
-    orp = b.orp if region == "CZ" else b.orp[b.orp["kraj_code"] == region]
+    orp = in_region(b.orp, region)
     names = orp[["orp_code", "orp_name"]].rename(columns={"orp_name": "name"})
     return tables.funding_orp, "orp_code", names, is_hsou_orp

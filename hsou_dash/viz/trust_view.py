@@ -21,7 +21,7 @@ from hsou_dash.domain.aggregate import Aggregate, CoverageNote, coverage_notes
 from hsou_dash.domain.catalogue import Break
 from hsou_dash.escape import Markdown, md
 from hsou_dash.text import Translator
-from hsou_dash.viz import format
+from hsou_dash.viz import formatting
 
 #: A retrieval reference of the bundle: ``github:owner/repo`` (optionally ``@commit`` and a path).
 _GITHUB_REPO = re.compile(r"github:([A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+?)(?=[@:\s,;)]|$)")
@@ -35,7 +35,7 @@ def source_info(values: pd.DataFrame, catalog: pd.DataFrame, indicator_id: str,
 
 def source_text(info: sources.SourceInfo, lang: str, label: bool = True) -> str:
     """"Zdroj: ČSÚ – …; k 31. 12. 2020" — the line every figure carries (plain text)."""
-    return format.source_text(info, lang, label=label)
+    return formatting.source_text(info, lang, label=label)
 
 
 def break_text(b: Break, tr: Translator, plain: bool = True) -> str:
@@ -46,8 +46,8 @@ def break_text(b: Break, tr: Translator, plain: bool = True) -> str:
 def coverage_text(note: CoverageNote, tr: Translator, lang: str, plain: bool = True) -> str:
     """"bez 10 obcí (1 549 obyvatel) bez údajů o daňových příjmech" and the like."""
     pop = (tr.plain("trust.gap.population_unknown") if math.isnan(note.population)
-           else format.number(note.population, 0, lang))
-    share = "" if math.isnan(note.share) else format.number(note.share, 0, lang)
+           else formatting.number(note.population, 0, lang))
+    share = "" if math.isnan(note.share) else formatting.number(note.share, 0, lang)
     fn = tr.plain if plain else tr
     return fn(note.text_key, n=note.n, population=pop, share=share)
 

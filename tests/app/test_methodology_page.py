@@ -4,6 +4,11 @@ catalogue, URL state and bad parameters."""
 from __future__ import annotations
 
 from tests.app.conftest import open_page, param, texts
+from tests.expected import default_agreement
+
+#: computed from the official list file and the re-computation (tests/expected.py)
+AGREE = default_agreement()
+COMPUTED = AGREE.both + AGREE.only_computed
 
 ALL = ["dwellings_completed_per_1000", "total_increase_per_1000", "ageing_index",
        "unemployment_share"]
@@ -28,13 +33,14 @@ def test_default_recomputation_and_texts():
     assert at.radio(key="methodology.method").value == "zscore"
     assert at.slider(key="methodology.cutoff").value == 25
     m = _metrics(at)
-    assert m["ORP ve výsledku přepočtu"] == "62"
-    assert _agreement(at) == "53 z 73"
-    assert m["Jen v oficiálním seznamu"] == "20" and m["Jen ve výsledku přepočtu"] == "9"
+    assert m["ORP ve výsledku přepočtu"] == str(COMPUTED)
+    assert _agreement(at) == AGREE.cs()
+    assert m["Jen v oficiálním seznamu"] == str(AGREE.only_official)
+    assert m["Jen ve výsledku přepočtu"] == str(AGREE.only_computed)
     table = _table(at)
     assert len(table) == 206
-    assert (table["in_computed"] == "ano").sum() == 62
-    assert (table["in_official"] == "ano").sum() == 73
+    assert (table["in_computed"] == "ano").sum() == COMPUTED
+    assert (table["in_official"] == "ano").sum() == AGREE.official == 73
     shown = texts(at)
     assert "není oficiální seznam HSOÚ" in shown  # never presented as the official list
     assert "24,7 %" in shown  # the HSOÚ share of 2020, as on the home page
@@ -54,7 +60,7 @@ def test_changing_the_cutoff_updates_result_table_and_url():
     at.slider(key="methodology.cutoff").set_value(10).run()
     assert not at.exception
     m = _metrics(at)
-    assert int(m["ORP ve výsledku přepočtu"]) < 62
+    assert int(m["ORP ve výsledku přepočtu"]) < COMPUTED
     assert float(m["Podíl obyvatel Česka (2020)"].split()[0].replace(",", ".")) <= 10.0
     assert (_table(at)["in_computed"] == "ano").sum() == int(m["ORP ve výsledku přepočtu"])
     assert param(at, "cutoff") == "10"
@@ -99,7 +105,7 @@ def test_disagreements_filter():
     at.segmented_control(key="methodology.show").set_value("disagreements").run()
     assert not at.exception
     table = _table(at)
-    assert len(table) == 29
+    assert len(table) == AGREE.only_computed + AGREE.only_official
     assert set(table["agreement"]) == {"jen ve výsledku přepočtu", "jen v oficiálním seznamu HSOÚ"}
 
 
@@ -117,7 +123,7 @@ def test_english():
     assert not at.exception
     assert at.title[0].value.startswith("Methodology")
     assert "is not the official HSOÚ list" in texts(at)
-    assert _metrics(at)["Agreement with the official 73 ORP"] == "53 of 73"
+    assert _metrics(at)["Agreement with the official 73 ORP"] == AGREE.en()
 
 
 def test_late_echo_of_the_address_does_not_throw_the_slider_back(monkeypatch):

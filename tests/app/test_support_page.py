@@ -94,8 +94,14 @@ def test_matrix_and_territory_tabs():
     assert not at.exception
     table = at.dataframe[0].value
     assert len(table) == 10
-    assert "bez dat" not in " ".join(table["per_inh"])  # partial territories say why
-    assert any("ITI" in t for t in table["per_inh"]) or "část kraje" in " ".join(table["per_inh"])
+    # support_by_orp.csv: three rows cover only part of a kraj or the ITI area (the OPST call's
+    # defined obce, the 9 MAS, the agglomeration); they say why instead of a number
+    why = "část kraje nebo území ITI – počet obyvatel data nemají"
+    partial = table[table["per_inh"] == why]
+    assert sorted(partial["instrument"]) == sorted(["OPST 23. výzva (ÚK)",
+                                                    "CLLD – místní akční skupiny",
+                                                    "ITI Ústecko-chomutovské aglomerace"])
+    assert table.loc[table["per_inh"] != why, "per_inh"].str.contains("Kč").all()
 
 
 def test_transfers_tab_labels_money_plainly_and_warns_on_praha():
@@ -160,3 +166,24 @@ def test_support_section_for_orp_and_obec(monkeypatch):
     at.query_params["obec"] = "000000"
     at.run()
     assert not at.exception and "žádný nástroj" in at.info[0].value
+
+
+def test_register_and_records_that_disagree_give_a_message_not_a_traceback(monkeypatch):
+    """A bundle whose register lacks an instrument the app's records describe (a renamed id,
+    an older bundle): /support and the profile section say so and name the record."""
+    from hsou_dash.domain import support
+    from hsou_dash.ui import cache
+
+    def mismatch(root, today):
+        raise support.InstrumentsError("instruments.toml: record(s) 'opst' not in the bundle's "
+                                       "support_instruments.csv")
+
+    monkeypatch.setattr(cache, "support_instruments", mismatch)
+    at = open_page("support")
+    assert not at.exception
+    assert "'opst'" in at.error[0].value and "neodpovídá" in at.error[0].value
+    assert not at.dataframe  # nothing half-drawn
+    at = AppTest.from_function(_section_script, default_timeout=TIMEOUT)
+    at.query_params["orp"] = "4214"
+    at.run()
+    assert not at.exception and "'opst'" in at.error[0].value

@@ -1,4 +1,5 @@
-"""Aggregation, classification, ranks, URL parsing and the catalogue declarations."""
+"""Aggregation, classification, ranks and the catalogue declarations; the first tests run on
+the synthetic bundle (tests/fixtures), whose figures are worked out by hand in its docstring."""
 
 from __future__ import annotations
 
@@ -9,11 +10,17 @@ import pandas as pd
 import pytest
 
 from hsou_dash.domain import catalogue
-from hsou_dash.domain.aggregate import aggregate, numerator_denominator
+from hsou_dash.domain.aggregate import aggregate, base_counts
 from hsou_dash.domain.classify import classify
-from hsou_dash.domain.compare import rank_desc, rank_in
 from hsou_dash.domain.headline import headline
-from hsou_dash.domain.params import parse_map_params
+from hsou_dash.domain.longtable import rank_desc, rank_in, rank_table, values_for
+from hsou_dash.domain.regions import orp_codes
+from tests.fixtures.synthetic_bundle import YEAR, synthetic_bundle
+
+
+@pytest.fixture(scope="module")
+def syn():
+    return synthetic_bundle()
 
 
 def synthetic_long(rows: list[tuple[str, str, int, float]]) -> pd.DataFrame:
@@ -58,11 +65,56 @@ def test_ustecky_kraj_unemployment_share_matches_csu(bundle):
 
 
 def test_counts_behind_a_rate(bundle):
-    num, den = numerator_denominator(bundle.orp_values, "orp_code", "4213",
-                                     "unemployment_share", 2020)
+    num, den = base_counts(bundle.orp_values, "orp_code", ["4213"], "unemployment_share",
+                           2020).loc["4213"]
     published = bundle.orp_values.query(
         "orp_code == '4213' and indicator_id == 'unemployment_share' and year == 2020")["value"]
     assert round(100 * num / den, 2) == float(published.iloc[0])
+
+
+# --- the synthetic bundle: every expected figure by hand (tests/fixtures/synthetic_bundle.py) --
+
+def test_synthetic_counts_behind_each_rate(syn):
+    counts = base_counts(syn.orp_values, "orp_code", ["4201", "4202", "8102"],
+                         "unemployment_share", YEAR)
+    assert counts.loc["4201"].tolist() == [300.0, 6000.0]   # 5.0 %
+    assert counts.loc["4202"].tolist() == [60.0, 3000.0]    # 2.0 %
+    assert math.isnan(counts.loc["8102", "numerator"]) and counts.loc["8102", "denominator"] == 500
+    count = base_counts(syn.orp_values, "orp_code", ["4201"], "population", YEAR)
+    assert count.isna().all(axis=None)  # a count has neither
+
+
+def test_synthetic_kraj_rate_is_the_ratio_of_sums(syn):
+    north = aggregate(syn.orp_values, "orp_code", orp_codes(syn.orp, "CZ042"),
+                      "unemployment_share", YEAR)
+    assert north.value == pytest.approx(100 * (300 + 60) / (6000 + 3000))  # 4.0, not 3.5
+    assert north.complete
+
+
+def test_synthetic_missing_member_above_one_percent_gives_no_data(syn):
+    # Delta (1 000 of 21 000 inhabitants of CZ080, 4.8 %) has no job seekers' count
+    east = aggregate(syn.orp_values, "orp_code", orp_codes(syn.orp, "CZ080"),
+                     "unemployment_share", YEAR)
+    assert math.isnan(east.value) and east.left_out == ("8102",)
+    assert east.left_out_population == 1000.0
+    # the population is a plain sum, complete in CZ080
+    assert aggregate(syn.orp_values, "orp_code", orp_codes(syn.orp, "CZ080"), "population",
+                     YEAR).value == 21000.0
+
+
+def test_synthetic_obce_add_up_to_their_orp(syn):
+    alfa = aggregate(syn.obec_values, "obec_code", ["420101", "420102"], "unemployment_share",
+                     YEAR)
+    assert alfa.value == pytest.approx(5.0)
+
+
+def test_synthetic_rank_table_keeps_no_data_last(syn):
+    table = rank_table(syn.orp_values, syn.orp[["orp_code"]], "orp_code", "unemployment_share",
+                       YEAR)
+    assert table["orp_code"].tolist() == ["8101", "4201", "4202", "8102"]  # 10, 5, 2 %, none
+    assert table["rank"].tolist()[:3] == [1, 2, 3] and pd.isna(table["rank"].iloc[3])
+    values = values_for(syn.orp_values, "orp_code", "unemployment_share", YEAR)
+    assert rank_in(values, "4202", orp_codes(syn.orp, "CZ042")) == (2, 2)
 
 
 def test_every_catalogue_indicator_declares_how_it_aggregates(bundle):
@@ -141,34 +193,3 @@ def test_headline_czechia_hsou_share_is_about_a_quarter(bundle):
     h = headline(bundle, "CZ")
     assert h.n_orp == 206 and h.n_hsou == 73
     assert 23 < h.hsou_population_share < 27
-
-
-# --- URL parameters --------------------------------------------------------------------------
-
-def _parse(bundle, **params):
-    options = sorted(set(bundle.orp_values["indicator_id"]))
-    return parse_map_params(params, bundle.kraje, bundle.orp, bundle.orp_values, options)
-
-
-def test_url_parsing_accepts_valid_values(bundle):
-    p = _parse(bundle, region="cz", indicator="distraint_share", year="2019", orp="4213", k="7")
-    assert p.values["region"] == "CZ" and p.values["year"] == 2019 and p.values["orp"] == "4213"
-    assert p.values["k"] == 7 and not p.notices
-
-
-def test_url_parsing_falls_back_with_notices(bundle):
-    p = _parse(bundle, region="XX", indicator="nope", year="1999", orp="12", scheme="x", k="99",
-               tiles="satellite")
-    assert p.values["region"] == "CZ042"
-    assert p.values["indicator"] == "unemployment_share" and p.values["year"] == 2020
-    assert p.values["orp"] is None and p.values["scheme"] == "fisher_jenks"
-    keys = [k for k, _ in p.notices]
-    assert keys.count("notice.unknown_param") == 3
-    assert {"notice.unknown_region", "notice.unknown_indicator", "notice.unknown_year",
-            "notice.unknown_orp"} <= set(keys)
-
-
-def test_orp_outside_region_is_dropped(bundle):
-    p = _parse(bundle, region="CZ080", orp="4213")
-    assert p.values["orp"] is None
-    assert ("notice.orp_outside_region", {"value": "4213"}) in p.notices

@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from hsou_dash.domain import hsou
+from tests.expected import official_hsou
 
 
 def _values(rows: list[tuple[str, str, int, float]]) -> pd.DataFrame:
@@ -177,7 +178,7 @@ def test_available_inputs_are_the_four_hsou_indicators_of_2020(bundle):
         "unemployment_share"]
 
 
-def test_default_recomputation_on_real_data(bundle):
+def test_default_recomputation_on_real_data(bundle, bundle_dir):
     inputs = hsou.available_inputs(bundle.orp_values)
     rc = hsou.recompute(bundle.orp_values, bundle.catalog, bundle.orp, inputs)
     assert len(rc.official) == 73
@@ -185,9 +186,16 @@ def test_default_recomputation_on_real_data(bundle):
     assert 0 < rc.selected_share <= 25.0
     # Praha, Plzeň and Brno have no dwellings value for 2020
     assert sorted(rc.excluded) == ["1000", "3209", "6203"]
-    # measured: 53 of the 73 official ORP are re-found with the four available inputs
-    assert rc.count(hsou.BOTH) == 53
-    assert rc.count(hsou.BOTH) + rc.count(hsou.ONLY_OFFICIAL) == 73
+    # the categories agree with the official list as the bundle's file states it
+    official = official_hsou(bundle_dir)
+    assert len(official) == 73  # SRR ČR 2021+ delimits 73 ORP
+    assert rc.count(hsou.BOTH) == len(rc.selected & official)
+    assert rc.count(hsou.ONLY_COMPUTED) == len(rc.selected - official)
+    assert rc.count(hsou.ONLY_OFFICIAL) == len(official - rc.selected)
+    # the selection is the worst-ranked ORP up to the cut-off: no unselected ORP ranks above
+    ranked = rc.table.dropna(subset=["rank"])
+    assert ranked.loc[ranked["selected"], "rank"].max() < ranked.loc[~ranked["selected"],
+                                                                     "rank"].min()
 
 
 def test_lower_cutoff_gives_a_subset(bundle):

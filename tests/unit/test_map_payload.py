@@ -9,7 +9,6 @@ from hsou_dash import config
 from hsou_dash.data import geometry, loaders
 from hsou_dash.text import translator
 from hsou_dash.viz import indicator_view
-from hsou_dash.viz.packed_layer import decode_ring, encode_ring
 
 #: Map script bounds (bytes sent to the component), issue 10.
 LIMITS = {"CZ042": 60 * 1024, "CZ": 200 * 1024}
@@ -53,11 +52,6 @@ def test_map_carries_every_territory_with_code_and_tooltip(bundle):
     assert [c for c, _ in data["tooltip"]] == ["orp_name", "value_text", "hsou"]
     assert "fill" not in data["cols"] and "geometry" not in data["cols"]  # styles carry colour
     assert len(data["styles"]) <= 6  # one per class (+ no data), not one per territory
-
-
-def test_encoding_is_lossless_at_display_precision():
-    ring = [(13.7847, 50.4697), (13.7852, 50.472), (13.8, 50.46), (13.7847, 50.4697)]
-    assert decode_ring(encode_ring(ring)) == ring[:-1]
 
 
 def test_rendered_map_identical_for_identical_inputs(bundle):

@@ -14,10 +14,11 @@ from hsou_dash.domain import reconcile, towns
 from hsou_dash.domain.aggregate import (
     MAX_LEFT_OUT_SHARE,
     aggregate,
+    base_counts,
     coverage_notes,
-    numerator_denominator,
     obec_gaps,
 )
+from hsou_dash.domain.regions import obec_codes, orp_codes
 from hsou_dash.text import catalogue as texts
 
 TAX, TAX_PC, POP = "municipal_tax_revenue", "municipal_tax_revenue_per_capita", "population"
@@ -60,13 +61,14 @@ def test_orp_ratio_drops_the_obce_its_numerator_lacks_from_the_denominator():
 def test_single_orp_gets_its_own_basis():
     gaps = obec_gaps(OBEC)
     assert aggregate(ORP, "orp_code", ["A"], TAX_PC, 2019, gaps).value == pytest.approx(100.0)
-    assert numerator_denominator(ORP, "orp_code", "A", TAX_PC, 2019, gaps) == (1000.0, 10.0)
+    counts = base_counts(ORP, "orp_code", ["A"], TAX_PC, 2019, gaps).loc["A"]
+    assert tuple(counts) == (1000.0, 10.0)
 
 
 def test_without_gaps_an_orp_ratio_is_no_data_not_a_mixed_basis():
     agg = aggregate(ORP, "orp_code", ["A", "B"], TAX_PC, 2019)
     assert math.isnan(agg.value) and agg.unmatched
-    num, den = numerator_denominator(ORP, "orp_code", "A", TAX_PC, 2019)
+    num, den = base_counts(ORP, "orp_code", ["A"], TAX_PC, 2019).loc["A"]
     assert num == 1000.0 and math.isnan(den)
     assert [n.text_key for n in coverage_notes(agg, "orp_code")] == ["trust.gap.unmatched"]
 
@@ -169,7 +171,7 @@ def test_every_orp_value_is_reproduced_on_the_matched_basis(bundle, gaps):
     for code, value in pub.items():
         ours = aggregate(v, "orp_code", [code], TAX_PC, 2019, gaps).value
         assert abs(ours - value) <= 0.5, code
-    num, den = numerator_denominator(v, "orp_code", "7110", TAX_PC, 2019, gaps)
+    num, den = base_counts(v, "orp_code", ["7110"], TAX_PC, 2019, gaps).loc["7110"]
     assert round(num / den) == 17941 == pub["7110"]                   # Šternberk
     naive = v.query("orp_code == '7110' and year == 2019 and indicator_id in (@TAX, @POP)")
     t, p = (naive.set_index("indicator_id")["value"][i] for i in (TAX, POP))
@@ -177,10 +179,9 @@ def test_every_orp_value_is_reproduced_on_the_matched_basis(bundle, gaps):
 
 
 def test_kraj_and_czechia_from_orp_equal_those_from_obce(bundle, gaps, obec_cz):
-    regions = {"CZ": (bundle.orp["orp_code"].tolist(), bundle.obce["obec_code"].tolist())}
-    for kraj in ("CZ031", "CZ041", "CZ042", "CZ064", "CZ071"):
-        regions[kraj] = (towns.orp_of_kraj(bundle.orp, kraj),
-                         towns.obce_of_kraj(bundle.obce, kraj))
+    regions = {r: (orp_codes(bundle.orp, r), obec_codes(bundle.obce, r))
+               for r in ("CZ", "CZ031", "CZ041", "CZ042", "CZ064", "CZ071")}
+    assert len(regions["CZ"][0]) == 206
     for name, (orps, obce) in regions.items():
         a = aggregate(bundle.orp_values, "orp_code", orps, TAX_PC, 2019, gaps)
         b = aggregate(obec_cz, "obec_code", obce, TAX_PC, 2019)
@@ -200,7 +201,7 @@ def test_town_profile_levels_use_the_matched_basis(bundle, gaps):
 
 
 def test_ustecky_unemployment_still_matches_csu(bundle, gaps):
-    uk = towns.orp_of_kraj(bundle.orp, "CZ042")
+    uk = orp_codes(bundle.orp, "CZ042")
     agg = aggregate(bundle.orp_values, "orp_code", uk, "unemployment_share", 2020, gaps)
     assert agg.complete and round(agg.value, 2) == 5.46
 

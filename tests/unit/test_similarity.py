@@ -82,7 +82,7 @@ def test_real_data_similarity(bundle):
 
 
 def test_real_percentiles_span_0_to_100(bundle):
-    from hsou_dash.domain.compare import values_for
+    from hsou_dash.domain.longtable import values_for
 
     vals = values_for(bundle.orp_values, "orp_code", "unemployment_share", 2020)
     pct = sim.percentile(vals)

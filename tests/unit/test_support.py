@@ -1,15 +1,23 @@
-"""Support instruments: period parsing, categories, coverage rules, per-inhabitant figures."""
+"""Support instruments: the validated records, the register, coverage rules, amounts.
+
+Expectations come from outside the code under test: the bundle's own CSV text (periods,
+eligibility words, provider names, target territories), published facts (the three coal
+kraje have 7 + 16 + 22 ORP) and small hand-computed fixtures.
+"""
 
 from __future__ import annotations
 
-import math
-from datetime import date
+import copy
+import tomllib
+from datetime import date, datetime
 
 import pandas as pd
 import pytest
 
 from hsou_dash.data.loaders import load_obec_values_cz, load_support
 from hsou_dash.domain import support
+from hsou_dash.domain.support import instruments
+from hsou_dash.domain.support.params import parse_support_params
 from hsou_dash.text import catalogue, translator
 from hsou_dash.viz import support_charts, support_view
 
@@ -37,63 +45,142 @@ def coverages(bundle, table, obec_values):
     return {i: support.coverage(i, bundle.orp, bundle.obce, obec_values) for i in table.index}
 
 
-# ----------------------------------------------------------------------------- periods
+# ----------------------------------------------------------------------------- records
 
-@pytest.mark.parametrize("text, start, end, open_ended", [
-    ("2021–2027", date(2021, 1, 1), date(2027, 12, 31), False),
-    ("žádosti 2. 5. – 5. 6. 2023; realizace do 30. 11. 2024", date(2023, 5, 2),
-     date(2024, 11, 30), False),
-    ("uzávěrka 5. 6. 2023", None, date(2023, 6, 5), False),
-    ("vyhlášena 31. 5. 2023", date(2023, 5, 31), None, False),
-    ("2021+", date(2021, 1, 1), None, True),
-    ("KPSVL od ledna 2015 (ESIF: OPZ, IROP, OP VVV); Index sociálního vyloučení od 2016",
-     date(2015, 1, 1), None, True),
-    ("od usnesení vlády č. 826 z 19. 10. 2015; Strategický rámec 2017 (usn. 3/2017)",
-     date(2015, 10, 19), None, True),
-    ("2021–2027 (a 2014–2020)", date(2014, 1, 1), date(2027, 12, 31), False),
-    ("to 06/2025", None, date(2025, 6, 30), False),
-    ("2023", date(2023, 1, 1), date(2023, 12, 31), False),
+def _first_record() -> dict:
+    """One real record as parsed TOML, to break field by field in the validation tests."""
+    data = tomllib.loads(instruments.RECORDS_FILE.read_text(encoding="utf-8"))
+    iid = "mmr_prr2019_2023"  # has spans, events and a size rule
+    return {"bodies": data["bodies"], "instruments": {iid: copy.deepcopy(
+        data["instruments"][iid])}}
+
+
+def test_the_package_file_describes_exactly_the_bundles_instruments(tables):
+    recs = support.records()
+    assert set(recs.instruments) == set(tables.instruments["instrument_id"])
+    assert len(recs.instruments) == 11  # SOURCES.md: "11 support instruments"
+
+
+def test_every_date_of_a_record_is_written_in_the_registers_period(tables):
+    """Each span/event quotes the CSV period it comes from, and its date is spelled there
+    ("14. 4. 2025" for a day, the years for a span) — the record adds no date of its own."""
+    periods = tables.instruments.set_index("instrument_id")["period"]
+    for iid, rec in support.records().instruments.items():
+        text = periods[iid]
+        for e in rec.period.events:
+            assert e.text in text, (iid, e.text)
+            assert f"{e.day.day}. {e.day.month}. {e.day.year}" in e.text, (iid, e)
+        for s in rec.period.spans:
+            assert s.text in text, (iid, s.text)
+            for d in (s.start, s.end):
+                assert d is None or str(d.year) in s.text, (iid, s)
+
+
+@pytest.mark.parametrize("iid, start, end, open_ended, status", [
+    # hand-read from support_instruments.csv
+    ("opst", date(2021, 1, 1), date(2027, 12, 31), False, "running"),           # 2021–2027
+    ("mmr_117D7624_hsou", date(2025, 4, 14), None, False, "started_end_unknown"),
+    ("mmr_prr2019_2023", date(2023, 5, 2), date(2024, 11, 30), False, "ended"),
+    ("mmr_prr_3001_10000", None, date(2023, 6, 5), False, "ended"),             # uzávěrka
+    ("restart", date(2015, 10, 19), None, True, "ongoing"),    # usnesení vlády 826/2015
+    ("asz_kpsvl", date(2015, 1, 1), None, True, "ongoing"),    # KPSVL od ledna 2015
+    ("clld_mas", date(2014, 1, 1), date(2027, 12, 31), False, "running"),  # + 2014–2020
+    ("mv_ppk", date(2024, 12, 18), None, True, "ongoing"),     # strategy 2022–2027 = context
+    ("rsk_hsou_studies", date(2021, 1, 1), None, True, "ongoing"),             # 2021+
 ])
-def test_parse_period(text, start, end, open_ended):
-    p = support.parse_period(text)
-    assert (p.start, p.end, p.open_ended) == (start, end, open_ended)
+def test_register_periods(table, iid, start, end, open_ended, status):
+    assert (table.at[iid, "start"], table.at[iid, "end"], table.at[iid, "open_ended"],
+            table.at[iid, "status"]) == (start, end, open_ended, status)
 
 
-@pytest.mark.parametrize("text", ["", None, float("nan"), "průběžně", "viz výzva", "31. 2. 2023"])
-def test_unreadable_period_stays_unknown(text):
-    p = support.parse_period(text)
-    assert not p.known and p.start is None and p.end is None
-    assert support.period_status(p, TODAY) == "unknown"
+def test_period_status_on_hand_made_periods():
+    day = date(2026, 11, 27)
+    span = support.Span
+    assert support.period_status(support.Period("x"), day) == "unknown"
+    assert support.period_status(support.Period("x", (span("period", date(2028, 1, 1),
+                                                           date(2034, 12, 31), "x"),)),
+                                 day) == "upcoming"
+    assert support.period_status(support.Period("x", (span("window", date(2026, 11, 27),
+                                                           date(2026, 11, 27), "x"),)),
+                                 day) == "running"  # both ends inclusive
+    assert support.period_status(support.Period("x", (span("open", date(2021, 1, 1), None,
+                                                           "x"),), open_ended=True),
+                                 day) == "ongoing"
+    context_only = support.Period("x", (span("context", date(2022, 1, 1), date(2027, 12, 31),
+                                             "x"),))
+    assert context_only.start is None and support.period_status(context_only, day) == "unknown"
 
 
-def test_event_kind_comes_from_the_word_before_each_date():
-    p = support.parse_period("2021–2027 (ISg schválena 20. 6. 2022, akční plán 12. 9. 2022)")
-    assert [(e.kind, e.day) for e in p.events] == [("approved", date(2022, 6, 20)),
-                                                    ("milestone", date(2022, 9, 12))]
+def test_an_instrument_without_a_record_keeps_everything_unknown(tables, bundle, obec_values):
+    """A new CSV row gets no dates, no HSOÚ relation, no matrix and no coverage — even when
+    its free text looks readable — and its provider text stays a body of its own."""
+    extra = tables.instruments.iloc[[0]].assign(
+        instrument_id="brand_new", period="2021–2027", eligible_hsou="yes (exclusive to HSOÚ)",
+        provider="Nový úřad")
+    t = support.instruments_table(pd.concat([tables.instruments, extra]), TODAY)
+    new = t.set_index("instrument_id").loc["brand_new"]
+    assert (new["start"], new["end"], new["status"]) == (None, None, "unknown")
+    assert new["eligibility"] == "unclear" and new["providers"] == ("Nový úřad",)
+    assert support.provider_options(t)[-1] == "Nový úřad"  # after the known bodies
+    assert support.eligibility_matrix(t).loc["brand_new"].tolist() == ["unknown"] * 4
+    cov = support.coverage("brand_new", bundle.orp, bundle.obce, obec_values)
+    assert set(cov.orp) == {"unknown"} and set(cov.obec) == {"unknown"}
 
 
-def test_another_documents_period_is_context_not_the_instruments():
-    p = support.parse_period("každoročně; program 2025 vyhlášen 18. 12. 2024 (č.j. "
-                             "MV-153807-2/OPK-2024) dle Strategie prevence kriminality 2022–2027")
-    assert [s.kind for s in p.spans] == ["context"]
-    assert p.start == date(2024, 12, 18) and p.end is None and p.open_ended
+def _broken(change) -> str:
+    data = _first_record()
+    change(data["instruments"]["mmr_prr2019_2023"])
+    with pytest.raises(support.InstrumentsError) as err:
+        instruments.parse_records(data)
+    return str(err.value)
 
 
-def test_period_status():
-    p = support.parse_period
-    assert support.period_status(p("2021–2027"), TODAY) == "running"
-    assert support.period_status(p("uzávěrka 5. 6. 2023"), TODAY) == "ended"
-    assert support.period_status(p("2028–2034"), TODAY) == "upcoming"
-    assert support.period_status(p("2021+"), TODAY) == "ongoing"
-    assert support.period_status(p("vyhlášena 14. 4. 2025"), TODAY) == "started_end_unknown"
+def test_a_valid_record_parses():
+    recs = instruments.parse_records(_first_record())
+    rec = recs.get("mmr_prr2019_2023")
+    assert rec.rule.kind == "size" and rec.rule.hi == 10_000
+    assert rec.texts["en"].short and rec.texts["cs"].short
 
 
-def test_every_period_of_the_register_is_read(table):
-    assert table["period_parsed"].map(lambda p: p.known).all()
-    assert table.at["opst", "start"] == date(2021, 1, 1)
-    assert table.at["opst", "end"] == date(2027, 12, 31)
-    assert table.at["mmr_117D7624_hsou", "start"] == date(2025, 4, 14)
-    assert table.at["mmr_117D7624_hsou", "end"] is None  # not published: not guessed
+@pytest.mark.parametrize("change, words", [
+    (lambda r: r.update(typo="x"), ["record 'mmr_prr2019_2023'", "unknown field", "typo"]),
+    (lambda r: r.pop("en"), ["record 'mmr_prr2019_2023'", "missing field", "en"]),
+    (lambda r: r["cs"].pop("how_covered"), [".cs", "how_covered"]),
+    (lambda r: r["en"].update(short="  "), [".en", "empty text"]),
+    (lambda r: r["period"]["spans"][0].update(start="2023-05-02"),
+     ["spans[0]", "TOML date"]),
+    (lambda r: r["period"]["events"][0].update(day=datetime(2024, 11, 30, 12, 0)),
+     ["events[0]", "TOML date"]),
+    (lambda r: r["period"]["spans"][0].update(start=date(2023, 7, 1)),
+     ["spans[0]", "after end"]),
+    (lambda r: r["period"]["events"][0].update(kind="soon"), ["events[0]", "'soon'"]),
+    (lambda r: r.update(eligibility="unclear"), ["eligibility", "'unclear'"]),
+    (lambda r: r.update(providers=["MMR", "Nobody"]), ["providers", "'Nobody'"]),
+    (lambda r: r["matrix"].update(iti="maybe"), [".matrix", "'maybe'"]),
+    (lambda r: r["matrix"].pop("rural"), [".matrix", "missing", "rural"]),
+    (lambda r: r["coverage"].pop("year"), [".coverage", "'size' rule lacks"]),
+    (lambda r: r["coverage"].update(groups=["poor"]), [".coverage", "'poor'"]),
+])
+def test_a_broken_record_is_refused_with_its_name(change, words):
+    message = _broken(change)
+    for w in words:
+        assert w in message, (w, message)
+
+
+def test_an_impossible_date_in_the_file_is_refused(tmp_path):
+    path = tmp_path / "instruments.toml"
+    path.write_text(instruments.RECORDS_FILE.read_text(encoding="utf-8").replace(
+        "2023-06-05", "2023-06-31", 1), encoding="utf-8")
+    with pytest.raises(support.InstrumentsError, match="instruments.toml"):
+        instruments.read_records(path)
+
+
+def test_a_record_the_bundle_lacks_is_an_error_naming_it(tables):
+    without = tables.instruments[tables.instruments["instrument_id"] != "opst"]
+    with pytest.raises(support.InstrumentsError, match="'opst'"):
+        support.instruments_table(without, TODAY)
+    # a bundle without the register at all: nothing to check, the page says it is absent
+    assert support.instruments_table(tables.instruments.iloc[0:0], TODAY).empty
 
 
 # ----------------------------------------------------------------------------- catalogue
@@ -118,40 +205,48 @@ def test_catalogue_csv_keeps_blanks_for_unpublished_allocations(table):
     assert export.at["restart", "allocation_czk"] == ""
     assert export.at["restart", "allocation_published"] == "False"
     assert export.at["opst", "allocation_czk"] == "41000000000"
+    assert export.at["opst", "period_start"] == "2021-01-01"
 
 
-@pytest.mark.parametrize("text, category", [
-    ("yes (exclusive to HSOÚ)", "exclusive"),
-    ("yes (priority/bonus points, not exclusive)", "priority"),
-    ("yes (emphasis, not exclusive)", "priority"),
-    ("indirect (kraj-level)", "indirect"),
-    ("indirect", "indirect"),
-    ("not HSOÚ-specific", "not_specific"),
-    ("yes", "exclusive"),
-    ("maybe", "unclear"),
-    (None, "unclear"),
-])
-def test_eligibility_category(text, category):
-    assert support.eligibility_category(text) == category
-
-
-def test_register_categories(table):
-    assert set(table["level_cat"]) == {"EU", "national", "regional"}
+def test_hsou_relation_agrees_with_the_registers_own_words(table):
+    """The CSV's ``eligible_hsou`` says it in English: "yes (exclusive…)", "yes (priority…)",
+    "indirect…", "not HSOÚ-specific"; a bare "yes" is the HSOÚ-only coordinators' studies."""
+    for iid, r in table.iterrows():
+        words = r["eligible_hsou"].lower()
+        expected = ("not_specific" if words.startswith("not") else
+                    "indirect" if words.startswith("indirect") else
+                    "priority" if "not exclusive" in words else "exclusive")
+        assert r["eligibility"] == expected, (iid, words)
     assert table["eligibility"].value_counts().to_dict() == {
         "indirect": 5, "exclusive": 2, "priority": 2, "not_specific": 2}
 
 
-def test_providers_and_filters(table):
+#: Words the register uses for each provider body (Czech names as the CSV writes them).
+BODY_WORDS = {"MMR": ("MMR", "Ministerstvo pro místní rozvoj"),
+              "MŽP": ("Ministerstvo životního prostředí",), "SFŽP": ("SFŽP",),
+              "MV": ("Ministerstvo vnitra",), "Úřad vlády": ("Úřad vlády",),
+              "ASZ": ("Agentura pro sociální začleňování",),
+              "RSK / kraj": ("RSK", "Krajský úřad"),
+              "ITI Ústí n. L.": ("Statutární město Ústí nad Labem",)}
+
+
+def test_every_provider_body_is_named_in_the_registers_provider_text(table):
+    for iid, r in table.iterrows():
+        assert r["providers"], iid
+        for body in r["providers"]:
+            assert any(w in r["provider"] for w in BODY_WORDS[body]), (iid, body)
+
+
+def test_filters(table):
     t = table.reset_index(drop=True)
-    assert support.providers_of("Ministerstvo životního prostředí / SFŽP") == ("MŽP", "SFŽP")
-    assert support.providers_of("Neznámý úřad") == ("Neznámý úřad",)
     mv = support.filter_instruments(t, support.Filters(providers=("MV",)))
     assert mv["instrument_id"].tolist() == ["mv_ppk"]
     eu = support.filter_instruments(t, support.Filters(levels=("EU",)))
+    assert set(eu["instrument_id"]) == set(t.loc[t["level"] == "EU", "instrument_id"])
     assert set(eu["instrument_id"]) == {"opst", "opst_call23_uk", "iti_ucha", "clld_mas"}
     both = support.filter_instruments(t, support.Filters(levels=("EU",),
-                                                         eligibility=("indirect",)))
-    assert len(both) == 4
+                                                         eligibility=("not_specific",)))
+    assert both.empty  # every EU instrument reaches HSOÚ indirectly
     assert len(support.filter_instruments(t, support.Filters())) == 11
 
 
@@ -162,28 +257,29 @@ def test_allocation_kind_comes_from_the_territory_table(tables, table):
     assert kinds["restart"] is None  # no allocation in the register
 
 
-def test_every_instrument_has_text_in_both_languages(table):
-    for lang in ("cs", "en"):
-        keys = catalogue()[lang]
-        for iid in table.index:
-            for part in ("desc", "short", "rule"):
-                assert f"support.{part}.{iid}" in keys, (lang, part, iid)
+def test_support_texts_exist_in_both_languages():
     cs = {k for k in catalogue()["cs"] if k.startswith("support.")}
     en = {k for k in catalogue()["en"] if k.startswith("support.")}
     assert cs == en
 
 
-def test_matrix_has_a_known_cell_for_every_instrument(table):
+def test_matrix_targets_follow_the_registers_target_territory(table):
+    """Target cells against the CSV's own words: the three coal kraje named in full for the
+    structurally affected column, the ITI agglomeration, rural MAS areas, HSOÚ-only."""
     m = support.eligibility_matrix(table.reset_index(drop=True))
     assert list(m.columns) == list(support.TERRITORY_TYPES)
-    assert (m != "unknown").all().all()
-    assert m.at["mmr_117D7624_hsou", "hsou"] == "target"
-    assert m.at["opst", "structural"] == "target"
-    assert m.at["iti_ucha", "iti"] == "target"
-    assert m.at["clld_mas", "rural"] == "target"
-    new = pd.DataFrame({"instrument_id": ["new"], "eligibility": ["priority"]})
-    assert support.eligibility_matrix(new).loc["new"].tolist() == [
-        "priority", "unknown", "unknown", "unknown"]
+    target = table["target_territory"]
+    coal = target.str.contains("Karlovarsk") & target.str.contains("Ústeck") & \
+        target.str.contains("Moravskoslezsk")
+    assert set(m.index[m["structural"] == "target"]) == set(table.index[coal]) == {
+        "restart", "opst"}
+    assert set(m.index[m["iti"] == "target"]) == set(
+        table.index[table["eligible_hsou"].str.contains("territorial")]) == {"iti_ucha"}
+    assert set(m.index[m["rural"] == "target"]) == set(
+        table.index[target.str.contains("venkov")]) == {"clld_mas"}
+    assert set(m.index[m["hsou"] == "target"]) == set(
+        table.index[table["eligibility"] == "exclusive"])
+    assert (m != "unknown").all().all()  # every record states every column
 
 
 # ----------------------------------------------------------------------------- coverage
@@ -204,11 +300,36 @@ def test_hsou_programme_covers_hsou_plus_bilina_not_roudnice(bundle, coverages):
 
 @pytest.mark.parametrize("iid", ["restart", "opst"])
 def test_coal_region_instruments_cover_three_kraje(bundle, coverages, iid):
-    expected = set(bundle.orp.loc[bundle.orp["kraj_code"].isin(["CZ041", "CZ042", "CZ080"]),
-                                  "orp_code"])
+    """RE:START and OP Spravedlivá transformace: Karlovarský, Ústecký and Moravskoslezský kraj
+    (SOURCES.md, support_instruments.csv), i.e. 7 + 16 + 22 ORP."""
+    kraje = bundle.kraje.set_index("kraj_name")["kraj_code"]
+    coal = [kraje[n] for n in ("Karlovarský kraj", "Ústecký kraj", "Moravskoslezský kraj")]
+    expected = set(bundle.orp.loc[bundle.orp["kraj_code"].isin(coal), "orp_code"])
+    assert len(expected) == 7 + 16 + 22
     assert _orp(coverages[iid], "all") == expected
-    assert len(expected) == 45
     assert set(coverages[iid].orp.unique()) == {"all", "none"}
+    assert coverages[iid].obec["554782"] == "no"  # Praha
+
+
+def test_orp_set_rule_on_a_hand_made_register():
+    """Synthetic: groups ∪ kraje − exceptions, on four ORP of two kraje."""
+    orp = pd.DataFrame({"orp_code": ["a1", "a2", "b1", "b2"], "kraj_code": ["A", "A", "B", "B"],
+                        "is_hsou": [False, False, True, False],
+                        "structurally_affected": [False, None, False, True],
+                        "iti_metro_agglomeration": [None] * 4})
+    obce = pd.DataFrame({"obec_code": ["x", "y", "z"], "orp_code": ["a1", "b1", "b2"]})
+    rec = _first_record()
+    body = rec["instruments"].pop("mmr_prr2019_2023")
+    body["coverage"] = {"kind": "orp_set", "groups": ["hsou"], "kraje": ["A"],
+                        "except_orp": ["a2"]}
+    rec["instruments"]["t"] = body
+    recs = instruments.parse_records(rec)
+    cov = support.coverage("t", orp, obce, pd.DataFrame(), recs)
+    assert cov.orp.to_dict() == {"a1": "all", "a2": "none", "b1": "all", "b2": "none"}
+    assert cov.obec.to_dict() == {"x": "yes", "y": "yes", "z": "no"}
+    body["coverage"] = {"kind": "unknown_within", "groups": ["structural"]}
+    cov = support.coverage("t", orp, obce, pd.DataFrame(), instruments.parse_records(rec))
+    assert cov.orp.to_dict() == {"a1": "none", "a2": "none", "b1": "none", "b2": "unknown"}
 
 
 def test_iti_covers_the_agglomerations_orp(coverages):
@@ -300,12 +421,12 @@ def test_population_year_falls_back_to_nearest_complete_year(bundle):
 
 def test_parse_support_params():
     ids = ["opst", "restart"]
-    p = support.parse_support_params({"instrument": "opst"}, ids, ["MMR"])
+    p = parse_support_params({"instrument": "opst"}, ids, ["MMR"])
     assert p.values["instrument"] == "opst" and p.values["tab"] == "coverage"
     assert not p.notices
-    p = support.parse_support_params({"instrument": "nope", "level": "EU,xx", "elig": "indirect",
-                                      "provider": "MMR", "measure": "bad", "tab": "money"},
-                                     ids, ["MMR"])
+    p = parse_support_params({"instrument": "nope", "level": "EU,xx", "elig": "indirect",
+                              "provider": "MMR", "measure": "bad", "tab": "money"},
+                             ids, ["MMR"])
     assert p.values["instrument"] is None and p.values["tab"] == "money"
     assert p.values["levels"] == ("EU",) and p.values["eligibility"] == ("indirect",)
     assert p.values["providers"] == ("MMR",)
@@ -358,10 +479,10 @@ def test_transfers_view_names_praha_caveat(bundle, tables):
     geo = gpd.GeoDataFrame({"orp_code": ["1000"]}, geometry=[box(14.2, 49.9, 14.7, 50.2)],
                            crs=4326)
     tv = support_view.transfers(funding, key, names, hsou, geo,
-                                "municipal_transfers_received_czk_per_capita", tr, "cs")
+                                "municipal_transfers_received_czk_per_capita", tr, "cs",
+                                attribution="synthetic attribution")
     assert tv.praha_note and "Praha" in tv.praha_note
     assert tv.table["value"].iloc[0] == 18670
-    assert not math.isnan(tv.table["value"].iloc[0])
 
 
 def test_place_transfers_sentence(tables):

@@ -5,18 +5,15 @@ from __future__ import annotations
 import math
 import re
 
-import numpy as np
 import pandas as pd
 import pytest
-import shapely
 
 from hsou_dash import config
 from hsou_dash.data import geometry, loaders
 from hsou_dash.domain import towns
-from hsou_dash.domain.aggregate import aggregate
-from hsou_dash.domain.params import ObecLayer, Parsed, parse_level, parse_obec
+from hsou_dash.domain.aggregate import aggregate, base_counts, base_of
 from hsou_dash.text import translator
-from hsou_dash.viz import indicator_view, packed_layer
+from hsou_dash.viz import indicator_view
 
 MASTOV, DUBI, STETI = "563218", "567507", "565709"
 
@@ -115,7 +112,7 @@ def test_obce_roll_up_to_their_orp_and_kraj(bundle):
 # --- small numbers ------------------------------------------------------------------------
 
 def test_small_number_flag_threshold():
-    assert towns.SMALL_DENOMINATOR == 100
+    # README: values on fewer than 100 persons are flagged as unreliable
     assert towns.is_unreliable(99) and towns.is_unreliable(0)
     assert not towns.is_unreliable(100) and not towns.is_unreliable(5000)
     assert not towns.is_unreliable(math.nan) and not towns.is_unreliable(None)
@@ -133,15 +130,17 @@ def test_counts_flag_small_denominators_synthetic():
     assert out.loc["A", "numerator"] == 10 and out.loc["B", "denominator"] == 400
     plain = towns.counts(synthetic, "obec_code", ["A"], "persons_in_distraint", 2022)
     assert not plain["unreliable"].any() and plain["denominator"].isna().all()
-    assert towns.base_of("population") == (None, None)
-    assert towns.base_of("average_age") == (None, "population")
+    assert base_of("population") == (None, None)
+    assert base_of("average_age") == (None, "population")
 
 
 def test_counts_behind_a_real_rate(bundle):
     # Mašťov's ageing index 2020 rests on 78 children aged 0–14: flagged
-    num, den = towns.base_counts(bundle.obec_values, "obec_code", MASTOV, "ageing_index", 2020)
+    num, den = base_counts(bundle.obec_values, "obec_code", [MASTOV], "ageing_index",
+                           2020).loc[MASTOV]
     assert (num, den) == (127.0, 78.0) and towns.is_unreliable(den)
-    num, den = towns.base_counts(bundle.obec_values, "obec_code", MASTOV, "distraint_share", 2022)
+    num, den = base_counts(bundle.obec_values, "obec_code", [MASTOV], "distraint_share",
+                           2022).loc[MASTOV]
     assert den == 479.0 and not towns.is_unreliable(den)
 
 
@@ -152,55 +151,7 @@ def test_featured_towns(bundle, bundle_dir):
         DUBI: "Teplice", MASTOV: "Kadaň", STETI: "Litoměřice"}
 
 
-# --- URL parameters -----------------------------------------------------------------------
-
-def _layer(bundle) -> ObecLayer:
-    ids = frozenset(bundle.obec_values["indicator_id"])
-    return ObecLayer(frozenset({"CZ042"}), bundle.obce, lambda kraj: bundle.obec_values, ids)
-
-
-def test_level_parameter(bundle):
-    layer, out = _layer(bundle), Parsed()
-    ids = ["unemployment_share", "distraint_share_mz2024"]
-    assert parse_level("obec", layer, "CZ042", "unemployment_share", ids, out) == "obec"
-    assert parse_level(None, layer, "CZ042", "unemployment_share", ids, out) == "orp"
-    assert not out.notices
-    assert parse_level("obec", layer, "CZ", "unemployment_share", ids, out) == "orp"
-    assert parse_level("obec", layer, "CZ042", "distraint_share_mz2024", ids, out) == "orp"
-    assert parse_level("x", layer, "CZ042", "unemployment_share", ids, out) == "orp"
-    assert [k for k, _ in out.notices] == ["obec_layer.unavailable_region",
-                                           "obec_layer.unavailable_indicator",
-                                           "notice.unknown_param"]
-
-
-def test_obec_parameter(bundle):
-    out = Parsed()
-    assert parse_obec(MASTOV, bundle.obce, out, "CZ042") == MASTOV
-    assert parse_obec("500011", bundle.obce, out, "CZ042") is None  # Zlínský kraj
-    assert parse_obec("12", bundle.obce, out) is None
-    assert [k for k, _ in out.notices] == ["obec_layer.obec_outside_region", "town.unknown_obec"]
-
-
 # --- municipal layer ----------------------------------------------------------------------
-
-def test_ring_encoding_round_trips():
-    ring = [(13.1234, 50.5678), (13.1301, 50.5601), (13.0999, 50.5), (13.1234, 50.5678)]
-    text = packed_layer.encode_ring(ring)
-    assert set(text) <= set(packed_layer._ALPHABET)
-    # the closing vertex is dropped (the browser closes the ring again)
-    np.testing.assert_allclose(packed_layer.decode_ring(text), ring[:-1], atol=1e-9)
-
-
-def test_packed_geometry_matches_display_polygons(bundle_dir):
-    geo = loaders.obec_display_geometry(bundle_dir, geometry.LOCAL, config.cache_dir())
-    packed = packed_layer.pack_geometry(geo, "obec_code")
-    assert len(packed) == 354
-    poly = geo.loc[geo["obec_code"] == MASTOV, "geometry"].iloc[0]
-    rings = packed[MASTOV][0]
-    exterior = list(shapely.get_exterior_ring(poly if poly.geom_type == "Polygon"
-                                              else poly.geoms[0]).coords)[:-1]
-    np.testing.assert_allclose(packed_layer.decode_ring(rings[0]), exterior, atol=1e-9)
-
 
 def test_municipal_layer_of_ustecky_kraj_is_small(bundle, bundle_dir):
     geo = loaders.obec_display_geometry(bundle_dir, geometry.LOCAL, config.cache_dir())

@@ -12,7 +12,14 @@ from hsou_dash.data import loaders
 from hsou_dash.domain import reconcile, towns
 from hsou_dash.domain.aggregate import Aggregate, obec_gaps
 from hsou_dash.text import translator
-from hsou_dash.viz import hsou_view, orp_view, support_charts, support_view, town_view, trust_view
+from hsou_dash.viz import (
+    methodology_view,
+    orp_view,
+    support_charts,
+    support_view,
+    town_view,
+    trust_view,
+)
 
 TEPLICE, DUBI = "4213", "567507"
 TAX = "municipal_tax_revenue_per_capita"
@@ -146,18 +153,19 @@ def test_town_profile_notes_and_sources(bundle, bundle_dir, gaps):
 # ------------------------------------------------------------------------- methodology
 
 def test_published_decimals_and_links():
-    assert [hsou_view.published_decimals(t) for t in (0.005, 0.05, 0.5, 500.0)] == [2, 1, 0, 0]
-    assert hsou_view.source_link("github:o/r@a1de0d8:x/y.js (panel)") == \
+    decimals = [methodology_view.published_decimals(t) for t in (0.005, 0.05, 0.5, 500.0)]
+    assert decimals == [2, 1, 0, 0]
+    assert methodology_view.source_link("github:o/r@a1de0d8:x/y.js (panel)") == \
         "https://github.com/o/r/blob/a1de0d8/x/y.js"
-    assert hsou_view.source_link("javascript:alert(1)") is None
-    assert hsou_view.source_link("derived: sum") is None
+    assert methodology_view.source_link("javascript:alert(1)") is None
+    assert methodology_view.source_link("derived: sum") is None
 
 
 @pytest.mark.parametrize("lang,agrees,differs,pp", [("cs", "souhlasí", "liší se", "p. b."),
                                                     ("en", "agrees", "differs", "pp")])
 def test_reconciliation_table(bundle, gaps, lang, agrees, differs, pp):
     raw = reconcile.table(bundle, gaps)
-    t = hsou_view.reconciliation_table(bundle, raw, translator(lang), lang)
+    t = methodology_view.reconciliation_table(bundle, raw, translator(lang), lang)
     assert len(t) == len(raw)
     assert list(t["status"].iloc[:2]) == [differs, differs]  # what differs comes first
     uk = t[(t["territory"] == "Ústecký kraj") & (t["year"] == 2020)].iloc[0]
@@ -171,13 +179,13 @@ def test_reconciliation_table(bundle, gaps, lang, agrees, differs, pp):
 
 
 def test_catalogue_keeps_retrieval_apart(bundle):
-    cat = hsou_view.catalogue_table(bundle, translator("cs"), "cs")
-    shown = cat[list(hsou_view.CATALOGUE_SHOWN)].astype(str)
+    cat = methodology_view.catalogue_table(bundle, translator("cs"), "cs")
+    shown = cat[list(methodology_view.CATALOGUE_SHOWN)].astype(str)
     assert not shown.apply(lambda c: c.str.contains("github:")).any().any()
     assert cat["retrieval"].str.contains("github:").any()
     pop = cat.set_index("indicator_id").loc["population"]
     assert pop["source"].startswith("ČSÚ – ") and "Sčítání 2021" in pop["caveats"]
-    assert dict(hsou_view.catalogue_retrieval(cat))[pop["name"]]
+    assert dict(methodology_view.catalogue_retrieval(cat))[pop["name"]]
 
 
 # ------------------------------------------------------------------------- support

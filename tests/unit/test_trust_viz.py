@@ -16,7 +16,7 @@ from hsou_dash.domain import series, sources
 from hsou_dash.domain.catalogue import indicator_name
 from hsou_dash.domain.profile import series as orp_series
 from hsou_dash.text import translator
-from hsou_dash.viz import charts, compare_view, export, format, indicator_view, palettes
+from hsou_dash.viz import charts, compare_view, export, formatting, indicator_view, palettes
 
 TEPLICE = "4213"
 BLUES_DARKEST = "#08306b"
@@ -135,8 +135,8 @@ def test_population_trend_breaks_are_the_declared_ones():
 # --- formatting -----------------------------------------------------------------------------
 
 def test_plotly_separators():
-    assert format.plotly_separators("cs") == ",\u202f"
-    assert format.plotly_separators("en") == ".,"
+    assert formatting.plotly_separators("cs") == ",\u202f"
+    assert formatting.plotly_separators("en") == ".,"
     for fig in (charts.ranked_bars(pd.DataFrame({"orp_code": ["1"], "n": ["a"], "v": [1.5],
                                                  "t": ["1,5"]}), label="n", value="v",
                                    text="t", title="x", hsou=None),):
@@ -157,21 +157,21 @@ def test_plotly_separators():
     (float("nan"), "distraint_share", "%", "cs", "bez dat"),
 ])
 def test_indicator_value_has_fixed_decimals(value, indicator, unit, lang, expected):
-    assert format.indicator_value(value, indicator, unit, lang, "bez dat") == expected
+    assert formatting.indicator_value(value, indicator, unit, lang, "bez dat") == expected
 
 
 def test_one_date_style():
-    assert format.date("31.12.2020", "cs") == "31.\u00a012.\u00a02020"
-    assert format.ref_phrase(["2020"], "cs") == "za rok 2020"
-    assert format.ref_phrase(["31.12.2020"], "en") == "as of 31 Dec 2020"
+    assert formatting.date("31.12.2020", "cs") == "31.\u00a012.\u00a02020"
+    assert formatting.ref_phrase(["2020"], "cs") == "za rok 2020"
+    assert formatting.ref_phrase(["31.12.2020"], "en") == "as of 31 Dec 2020"
 
 
 def test_source_text_names_publisher_dataset_and_date(bundle):
     info = sources.source_info(bundle.catalog, bundle.orp_values, "population", [2021])
-    text = format.source_text(info, "cs")
+    text = formatting.source_text(info, "cs")
     assert text == ("Zdroj: ČSÚ – DataStat OBY02AT02 Počet obyvatel k 1. 1.; "
                     "k 31.\u00a012.\u00a02021")
-    assert "github" not in text and format.retrieval(info)  # the path is one click away
+    assert "github" not in text and formatting.retrieval(info)  # the path is one click away
 
 
 # --- CSV: the Czech-Excel variant -----------------------------------------------------------

@@ -1,14 +1,28 @@
-"""Ranks and comparisons of territories on one indicator."""
+"""The long value tables (one row per territory, indicator and year): selecting one
+indicator's rows and values, ranks and rank tables of territories on one indicator."""
 
 from __future__ import annotations
 
 import pandas as pd
 
 
+def rows_of(values: pd.DataFrame, indicator_id: str, year: int | None = None) -> pd.DataFrame:
+    """Every row (all columns: unit, source, dates…) of one indicator, of one year if given."""
+    mask = values["indicator_id"] == indicator_id
+    if year is not None:
+        mask &= values["year"] == year
+    return values[mask]
+
+
 def values_for(values: pd.DataFrame, key: str, indicator_id: str, year: int) -> pd.Series:
     """Values of one indicator and year, indexed by territory code (NaN dropped)."""
-    rows = values[(values["indicator_id"] == indicator_id) & (values["year"] == year)]
-    return rows.set_index(key)["value"].dropna()
+    return rows_of(values, indicator_id, year).set_index(key)["value"].dropna()
+
+
+def unit_of(rows: pd.DataFrame) -> str:
+    """The unit the rows state ("" when none does): rows of one indicator share one unit."""
+    units = rows["unit"].dropna()
+    return str(units.iloc[0]) if len(units) else ""
 
 
 def rank_desc(values: pd.Series) -> pd.Series:

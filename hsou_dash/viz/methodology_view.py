@@ -1,4 +1,4 @@
-"""Everything /methodology shows, composed outside Streamlit: URL parsing, the re-computation
+"""Everything /methodology shows, composed outside Streamlit: the re-computation
 map and agreement table, the SRR indicator overview and the full indicator catalogue."""
 
 from __future__ import annotations
@@ -22,48 +22,16 @@ from hsou_dash.domain.catalogue import (
     indicator_name,
     years_of,
 )
-from hsou_dash.domain.params import Parsed, parse_choice, parse_int
+from hsou_dash.domain.longtable import rows_of
 from hsou_dash.domain.sources import SourceInfo, hsou_list_source, source_info
 from hsou_dash.escape import safe_url
 from hsou_dash.text import Translator
-from hsou_dash.viz import format, maps, trust_view
+from hsou_dash.viz import attribution, formatting, maps, trust_view
 from hsou_dash.viz.export import csv_bytes
 
 #: Fill of each agreement category (PuOr, colour-blind safe); "excluded" is the no-data grey.
 COLORS = {hsou.BOTH: "#542788", hsou.ONLY_COMPUTED: "#e08214", hsou.ONLY_OFFICIAL: "#998ec3",
           hsou.NEITHER: "#f4f1ea", hsou.EXCLUDED: "#bdbdbd"}
-NO_INPUTS = "none"
-
-
-def parse_methodology_params(params: dict[str, str], available: list[str]) -> Parsed:
-    """``inputs`` (comma list or ``none``), ``method``, ``cutoff`` (whole percent)."""
-    out = Parsed()
-    raw = params.get("inputs")
-    if raw is None or raw == "":
-        inputs = list(available)
-    elif raw == NO_INPUTS:
-        inputs = []
-    else:
-        asked = [i for i in raw.split(",") if i]
-        unknown = [i for i in asked if i not in available]
-        for i in unknown:
-            out.notices.append(("methodology.notice_unknown_input", {"value": i}))
-        inputs = [i for i in available if i in asked] or list(available)
-    out.values.update(
-        inputs=inputs,
-        method=parse_choice("method", params.get("method"), list(hsou.STANDARDISATIONS),
-                            hsou.DEFAULT_STANDARDISATION, out),
-        cutoff=parse_int("cutoff", params.get("cutoff"), hsou.MIN_CUTOFF, hsou.MAX_CUTOFF,
-                         hsou.DEFAULT_CUTOFF, out),
-    )
-    return out
-
-
-def inputs_param(inputs: list[str], available: list[str]) -> str | None:
-    """URL form of the chosen inputs: omitted when all are chosen (the default)."""
-    if not inputs:
-        return NO_INPUTS
-    return None if list(inputs) == list(available) else ",".join(inputs)
 
 
 def input_label(b: Bundle, indicator: str, lang: str, tr: Translator) -> str:
@@ -86,24 +54,22 @@ class RecomputeView:
 def recompute_view(b: Bundle, geo: gpd.GeoDataFrame, rc: hsou.Recomputation, tr: Translator,
                    lang: str, height: int = 520) -> RecomputeView:
     info = b.orp.set_index("orp_code")
-    t = rc.table.copy()
-    t["orp_name"] = t["orp_code"].map(info["orp_name"])
-    t["kraj_name"] = t["orp_code"].map(info["kraj_name"])
+    ranked = rc.table.copy()
+    ranked["orp_name"] = ranked["orp_code"].map(info["orp_name"])
+    ranked["kraj_name"] = ranked["orp_code"].map(info["kraj_name"])
     cat = {c: tr(f"methodology.cat_{c}") for c in hsou.CATEGORIES}
-    t["agreement"] = t["category"].map(cat)
+    ranked["agreement"] = ranked["category"].map(cat)
     yes, no = tr("methodology.yes"), tr("methodology.no")
-    t["in_computed"] = t["selected"].map({True: yes, False: no})
-    t["in_official"] = t["official"].map({True: yes, False: no})
-    t.loc[t["orp_code"].isin(rc.excluded), "in_computed"] = tr("methodology.excluded_short")
+    ranked["in_computed"] = ranked["selected"].map({True: yes, False: no})
+    ranked["in_official"] = ranked["official"].map({True: yes, False: no})
+    excluded = ranked["orp_code"].isin(rc.excluded)
+    ranked.loc[excluded, "in_computed"] = tr("methodology.excluded_short")
     no_data = tr("common.no_data")
-    t["score_text"] = [format.number(s, 2, lang) if s == s else no_data for s in t["score"]]
-    t["rank_text"] = [str(int(r)) if pd.notna(r) else no_data for r in t["rank"]]
-    t["population_text"] = [format.number(v, 0, lang) if pd.notna(v) else no_data
-                            for v in t["population"]]
-    t["cum_share_text"] = [format.number(v, 1, lang) if pd.notna(v) else no_data
-                           for v in t["cum_share"]]
-    rows = t[["orp_code", "orp_name", "agreement", "rank_text", "score_text"]].copy()
-    rows["fill"] = t["category"].map(COLORS)
+    for column, decimals in (("score", 2), ("rank", 0), ("population", 0), ("cum_share", 1)):
+        ranked[f"{column}_text"] = [formatting.number(v, decimals, lang) if pd.notna(v)
+                                    else no_data for v in ranked[column]]
+    rows = ranked[["orp_code", "orp_name", "agreement", "rank_text", "score_text"]].copy()
+    rows["fill"] = ranked["category"].map(COLORS)
     legend = maps.Legend(tr("methodology.map_legend"),
                          [(COLORS[c], tr(f"methodology.leg_{c}")) for c in hsou.CATEGORIES
                           if c != hsou.EXCLUDED or rc.count(c)])
@@ -112,10 +78,10 @@ def recompute_view(b: Bundle, geo: gpd.GeoDataFrame, rc: hsou.Recomputation, tr:
         tooltip={"orp_name": tr("common.orp"), "agreement": tr("methodology.col_agreement"),
                  "rank_text": tr("methodology.col_rank"),
                  "score_text": tr("methodology.col_score")},
-        legend=legend, attribution=tr("common.attribution"), height=height)
-    display = t[["rank", "orp_name", "kraj_name", "score_text", "population_text",
+        legend=legend, attribution=attribution.boundaries(b, tr), height=height)
+    display = ranked[["rank", "orp_name", "kraj_name", "score_text", "population_text",
                  "cum_share_text", "in_computed", "in_official", "agreement", "category"]]
-    export = t[["rank", "orp_code", "orp_name", "kraj_name", "score", "population",
+    export = ranked[["rank", "orp_code", "orp_name", "kraj_name", "score", "population",
                 "cum_population", "cum_share", "selected", "official", "category"]].copy()
     export.insert(0, "method", rc.method)
     export.insert(1, "cutoff_pct", rc.cutoff)
@@ -145,7 +111,7 @@ def _definition(b: Bundle, ind: str, lang: str, tr: Translator) -> str:
     kind = aggregation_kind(ind)
     if kind == "ratio":
         r = RATIOS[ind]
-        return tr.plain("methodology.def_ratio", scale=format.number(r.scale, 0, lang),
+        return tr.plain("methodology.def_ratio", scale=formatting.number(r.scale, 0, lang),
                   num=indicator_name(b.catalog, r.numerator, lang),
                   den=indicator_name(b.catalog, r.denominator, lang))
     if kind == "weighted":
@@ -169,7 +135,7 @@ def catalogue_table(b: Bundle, tr: Translator, lang: str) -> pd.DataFrame:
     rows = []
     for theme, ind in grouped_indicators(b.catalog, available):
         years = years_of(v, ind)
-        sel = v[(v["indicator_id"] == ind) & v["value"].notna()]
+        sel = rows_of(v, ind).dropna(subset=["value"])
         info = source_info(b.catalog, sel, ind)
         notes = trust_view.span_texts(ind, years, tr)
         kind = aggregation_kind(ind)
@@ -182,9 +148,9 @@ def catalogue_table(b: Bundle, tr: Translator, lang: str) -> pd.DataFrame:
         rows.append({
             "theme": tr(f"theme.{theme}"), "name": indicator_name(b.catalog, ind, lang),
             "definition": _definition(b, ind, lang, tr),
-            "unit": format.unit_label(unit, lang) or unit, "direction": tr(direction),
+            "unit": formatting.unit_label(unit, lang) or unit, "direction": tr(direction),
             "years": ", ".join(str(y) for y in sorted(years)),
-            "ref_dates": format.ref_phrase(info.ref_dates, lang),
+            "ref_dates": formatting.ref_phrase(info.ref_dates, lang),
             "source": info.line(lang), "source_url": links[0] if links else None,
             "licence": str(b.catalog.at[ind, "licence"]),
             "caveats": " ".join(notes),
@@ -270,7 +236,7 @@ def _host(url: str | None) -> str:
 
 def _context_unit(unit: object, lang: str) -> str:
     u = str(unit) if isinstance(unit, str) else ""
-    return _CONTEXT_UNITS.get(lang, {}).get(u) or format.unit_label(u, lang)
+    return _CONTEXT_UNITS.get(lang, {}).get(u) or formatting.unit_label(u, lang)
 
 
 def _with_unit(text: str, unit: str) -> str:
@@ -316,7 +282,7 @@ def reconciliation_table(b: Bundle, table: pd.DataFrame, tr: Translator,
         else:
             reason = ""
         computed = not (isinstance(r.ours, float) and math.isnan(r.ours))
-        diff = (format.number(r.difference, ours_dec, lang) if computed else "")
+        diff = (formatting.number(r.difference, ours_dec, lang) if computed else "")
         if computed and r.difference > 0:
             diff = "+" + diff
         rows.append({
@@ -325,9 +291,9 @@ def reconciliation_table(b: Bundle, table: pd.DataFrame, tr: Translator,
                           if r.territory_level == "okres" else str(r.territory_name)),
             "indicator": _context_name(b, str(r.indicator_id), int(r.year), tr, lang),
             "year": int(r.year),
-            "published": _with_unit(format.number(r.published, dec, lang), unit),
+            "published": _with_unit(formatting.number(r.published, dec, lang), unit),
             "source": source, "link": link,
-            "ours": (_with_unit(format.number(r.ours, ours_dec, lang), unit) if computed
+            "ours": (_with_unit(formatting.number(r.ours, ours_dec, lang), unit) if computed
                      else no_data),
             "difference": _with_unit(diff, diff_unit) if computed else "",
             "status": tr.plain(f"trust.reconcile.{r.status}"), "reason": reason,

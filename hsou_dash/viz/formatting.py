@@ -9,10 +9,10 @@ Czech, point and comma in English. NaN reads as "no data", never as 0.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 from hsou_dash.domain import catalogue, dates
-from hsou_dash.domain.sources import SourceInfo, publisher_of
+from hsou_dash.domain.sources import SourceInfo
 from hsou_dash.text import translate_plain
 
 #: decimals shown per unit, for numbers that are not an indicator of the catalogue (amounts of
@@ -103,8 +103,7 @@ def value(value: float | None, unit: str | None, lang: str, no_data: str,
     are not a catalogue indicator; indicators go through :func:`indicator_value`)."""
     if _missing(value):
         return no_data
-    text = number(value, decimals_for(unit, value), lang)
-    return attach_unit(text, unit, lang) if with_unit else text
+    return _with_unit(number(value, decimals_for(unit, value), lang), unit, lang, with_unit)
 
 
 def indicator_value(value: float | None, indicator_id: str | None, unit: str | None, lang: str,
@@ -116,7 +115,11 @@ def indicator_value(value: float | None, indicator_id: str | None, unit: str | N
     """
     if _missing(value):
         return no_data
-    text = number(value, indicator_decimals(indicator_id, unit), lang)
+    return _with_unit(number(value, indicator_decimals(indicator_id, unit), lang), unit, lang,
+                      with_unit)
+
+
+def _with_unit(text: str, unit: str | None, lang: str, with_unit: bool) -> str:
     return attach_unit(text, unit, lang) if with_unit else text
 
 
@@ -173,13 +176,3 @@ def retrieval(info: SourceInfo) -> list[str]:
     data" detail one click away from the source line."""
     return list(info.retrieval)
 
-
-def source_line(tr: Callable[..., str], source: str, ref_dates: Iterable[object]) -> str:
-    """Deprecated: use :func:`source_text` with :func:`hsou_dash.domain.sources.source_info`.
-
-    Kept for callers not yet moved: the publisher of the catalogue's ``source`` text and the
-    reference dates in the one date style ("Zdroj: ČSÚ; k 31. 12. 2020").
-    """
-    lang = getattr(tr, "lang", "cs")
-    when = dates.ref_phrases(ref_dates, lang) or "—"
-    return f"{translate_plain(lang, 'trust.source_label')}: {publisher_of(source)}; {when}"
