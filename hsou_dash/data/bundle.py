@@ -37,7 +37,7 @@ import time
 import unicodedata
 import urllib.parse
 import urllib.request
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -1016,6 +1016,29 @@ def install(source: str | Path, target: Path, *, limits: FetchLimits | None = No
         raise BundleError([Problem("settings", str(exc))]) from None
     if source.startswith(("http://", "https://")) and not urllib.parse.urlsplit(source).hostname:
         raise BundleError([Problem(source, "the URL names no host")])
+
+    def fill(staging: Path, _current: Path | None) -> list[Problem]:
+        problems = _fetch(source, staging, limits)
+        return problems or validate(staging)
+
+    return stage_and_publish(target, fill, lock_timeout)
+
+
+#: Writes a new bundle into the staging folder (first argument), given the folder the target
+#: points to now (second, ``None`` before the first install); returns the problems found.
+Filler = Callable[[Path, Path | None], list[Problem]]
+
+
+def stage_and_publish(target: Path, fill: Filler, lock_timeout: float) -> Installed:
+    """The crash-safe part of an install, shared by everything that replaces the bundle.
+
+    Under the install lock of ``target``: leftovers of killed installs are removed, a fresh
+    staging folder is made beside the target and ``fill`` writes the new bundle into it (and
+    validates it). Only when it reports no problem does the folder become a version and the
+    target swap onto it; otherwise — or on any exception — the target keeps pointing where it
+    did and the staging folder is deleted. ``data install`` and ``data boundaries`` both go
+    through here, so a refresh of the boundaries is exactly as safe as an install.
+    """
     target = _install_target(Path(target))
     if target.exists() and not target.is_dir():
         raise BundleError([Problem(str(target), "exists and is not a folder")])
@@ -1027,8 +1050,7 @@ def install(source: str | Path, target: Path, *, limits: FetchLimits | None = No
             staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-staging-",
                                             dir=target.parent))
             try:
-                problems = _fetch(source, staging, limits)
-                problems += validate(staging) if not problems else []
+                problems = fill(staging, _current(target))
                 if problems:
                     raise BundleError(problems)
                 return _publish(staging, target)
@@ -1038,4 +1060,10 @@ def install(source: str | Path, target: Path, *, limits: FetchLimits | None = No
     except OSError as exc:  # the data directory itself: not writable, disk full…
         raise BundleError([Problem(str(target), f"cannot install here: "
                                                 f"{describe_error(exc)}")]) from exc
+
+
+def copy_bundle(source: Path, dest: Path) -> list[Problem]:
+    """Copy the bundle files present in the folder ``source`` into ``dest`` (nothing else:
+    no ``VERSION``, no stamps), reporting what cannot be copied."""
+    return _fetch(str(source), dest, FetchLimits())
 

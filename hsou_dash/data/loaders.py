@@ -8,6 +8,7 @@ so the app can show one clear message instead of a traceback with server paths.
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -99,9 +100,8 @@ class Bundle:
     obce: pd.DataFrame
     #: benchmark values quoted from ČSÚ and others, for CZ / kraje / okresy
     context: pd.DataFrame
-
-    def path(self, rel: str) -> Path:
-        return self.root / rel
+    #: state date of the boundaries as "MM/YYYY" (from boundaries/SOURCES.md), None if unknown
+    boundaries_state: str | None = None
 
 
 def _as_bool(s: pd.Series) -> pd.Series:
@@ -144,8 +144,8 @@ def bundle_version(root: Path) -> str:
         for spec in FILES:
             path = root / spec.path
             if path.exists():
-                st = path.stat()
-                digest.update(f"{spec.path}:{st.st_size}:{st.st_mtime_ns}\n".encode())
+                stat = path.stat()
+                digest.update(f"{spec.path}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
         return "files-" + digest.hexdigest()
 
 
@@ -193,7 +193,28 @@ def load_bundle(root: Path) -> Bundle:
         raise BundleError([Problem("bundle folder",
                                    f"bundle cannot be read: {describe_error(exc)}")]) from exc
     return Bundle(root=root, catalog=catalog, orp=orp, kraje=kraje, orp_values=orp_values,
-                  obec_values=obec_values, obce=pd.DataFrame(obce), context=context)
+                  obec_values=obec_values, obce=pd.DataFrame(obce), context=context,
+                  boundaries_state=boundaries_state(root))
+
+
+#: "(stav MM/YYYY)" in the required-attribution line of ``boundaries/SOURCES.md``: the bundle's
+#: own file and the one ``data boundaries`` writes share that line.
+_STATE = re.compile(r"^\* \*\*Required attribution\*\*[^`]*`[^`]*\(stav (\d{2}/\d{4})\)", re.M)
+
+
+def boundaries_state(root: Path) -> str | None:
+    """The month the installed boundaries describe, for the attribution on every map.
+
+    Read from the bundle, not written into the text catalogue: ``data boundaries`` replaces
+    the boundaries every year, and a map must not keep claiming the old date. ``None`` when
+    the file or the date is missing (the attribution then says the date is unknown).
+    """
+    try:
+        text = (root / "boundaries/SOURCES.md").read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    m = _STATE.search(text)
+    return m[1] if m else None
 
 
 def version_cache_dir(root: Path, cache_dir: Path) -> Path:

@@ -21,6 +21,7 @@ from hsou_dash.text import translate_plain, translator
 from hsou_dash.ui import cache
 from hsou_dash.ui.text import lang as page_lang
 from hsou_dash.ui.text import t, t_plain
+from hsou_dash.viz import attribution
 
 if TYPE_CHECKING:
     from hsou_dash.viz.print_map import PrintMap
@@ -75,7 +76,9 @@ def factsheet_pdf(root: str, code: str, lang: str, today: str) -> bytes:
 
     p = cache.orp_profile(root, code, lang)
     geo = cache.region_geometry(root, str(p.facts["kraj_code"]))
-    return factsheet.render_pdf(p, geo, translator(lang), lang, date.fromisoformat(today))
+    tr = translator(lang)
+    return factsheet.render_pdf(p, geo, tr, lang, date.fromisoformat(today),
+                                attribution=attribution.boundaries(cache.bundle(root), tr))
 
 
 def map_downloads(root: str, level: str, region: str, indicator: str, year: int, scheme: str,

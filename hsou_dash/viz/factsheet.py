@@ -25,7 +25,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import FancyBboxPatch, PathPatch
 
 from hsou_dash.text import Translator
-from hsou_dash.viz import format, palettes, print_map
+from hsou_dash.viz import formatting, palettes, print_map
 from hsou_dash.viz.orp_view import OrpProfile
 
 A4 = (8.27, 11.69)  # inches, portrait
@@ -74,7 +74,7 @@ class _Sheet:
 
 def _day(d: date, lang: str) -> str:
     """The generation date in the app's one date style ("29. 11. 2026" / "29 Nov 2026")."""
-    return format.date(f"{d.day:02d}.{d.month:02d}.{d.year}", lang)
+    return formatting.date(f"{d.day:02d}.{d.month:02d}.{d.year}", lang)
 
 
 def _fit(s: str, width_in: float, size: float, bold: bool = False) -> float:
@@ -108,13 +108,14 @@ def _locator(fig: Figure, geo: gpd.GeoDataFrame, code: str, box: tuple[float, fl
 
 
 def render_pdf(p: OrpProfile, geo: gpd.GeoDataFrame, tr: Translator, lang: str,
-               today: date | None = None) -> bytes:
+               today: date | None = None, *, attribution: str) -> bytes:
     """The fact sheet of profile ``p`` as PDF bytes; ``geo`` holds the ORP polygons of its
-    kraj (``cache.region_geometry``) for the locator map; ``today`` is the generation date."""
+    kraj (``cache.region_geometry``) for the locator map; ``today`` is the generation date;
+    ``attribution`` the boundary line (``viz.attribution.boundaries``)."""
     f = p.facts
     today = today or date.today()
     name, kraj = str(f["orp_name"]), str(f["kraj_name"])
-    with print_map._render_lock, matplotlib.rc_context(print_map.RC):
+    with print_map.RENDER_LOCK, matplotlib.rc_context(print_map.RC):
         fig = Figure(figsize=A4, dpi=72, facecolor="white")
         s = _Sheet(fig)
         x0, width = MARGIN, A4[0] - 2 * MARGIN
@@ -123,7 +124,7 @@ def render_pdf(p: OrpProfile, geo: gpd.GeoDataFrame, tr: Translator, lang: str,
                color="#111111")
         y = s.paragraph(x0, 0.86, tr.plain("orp.kraj_line", kraj=kraj,
                                            okres=str(f["okres_name"]),
-                                           area=format.number(f["area_km2"], 0, lang)),
+                                           area=formatting.number(f["area_km2"], 0, lang)),
                         10, text_w, color="#333333")
         hsou = bool(f["is_hsou"])
         status = textwrap.wrap(tr.plain("orp.hsou_yes" if hsou else "orp.hsou_no"),
@@ -143,7 +144,7 @@ def render_pdf(p: OrpProfile, geo: gpd.GeoDataFrame, tr: Translator, lang: str,
                         max_lines=3, color="#333333")
         facts = [tr.plain("orp.structural")] if bool(f["structurally_affected"]) else []
         agg = f["iti_metro_agglomeration"]
-        facts.append(tr.plain("orp.agglomeration", name=agg, share=format.number(
+        facts.append(tr.plain("orp.agglomeration", name=agg, share=formatting.number(
             f["share_pop_in_agglomeration_2020"], 1, lang)) if isinstance(agg, str)
             else tr.plain("orp.no_agglomeration"))
         for fact in facts:
@@ -216,7 +217,7 @@ def render_pdf(p: OrpProfile, geo: gpd.GeoDataFrame, tr: Translator, lang: str,
                     break
                 y = s.paragraph(x0, y, f"[{i}] {note}", 6.5, width, max_lines=2,
                                 color="#222222")
-        s.paragraph(x0, footer_top, tr.plain("common.attribution"), 6.5, width,
+        s.paragraph(x0, footer_top, attribution, 6.5, width,
                     color="#444444")
         s.paragraph(x0, footer_top + 0.16, tr.plain(
             "exports.sheet_generated", date=_day(today, lang)), 6.5,

@@ -15,10 +15,13 @@ from hsou_dash.data.loaders import Bundle
 from hsou_dash.domain.aggregate import ObecGaps, aggregate, coverage_notes
 from hsou_dash.domain.catalogue import Break, indicator_name, years_of
 from hsou_dash.domain.headline import Headline, PopulationShare
+from hsou_dash.domain.longtable import rows_of
+from hsou_dash.domain.regions import in_region
 from hsou_dash.domain.series import value_notes
 from hsou_dash.domain.sources import SourceInfo, hsou_list_source, source_info
 from hsou_dash.text import Translator
-from hsou_dash.viz import format, maps
+from hsou_dash.viz import attribution as viz_attribution
+from hsou_dash.viz import formatting, maps
 from hsou_dash.viz.indicator_view import coverage_text
 
 HSOU_FILL, OTHER_FILL = "#b2182b", "#e3e6ea"
@@ -45,8 +48,7 @@ def figures(b: Bundle, h: Headline, region: str, tr: Translator, lang: str,
             gaps: ObecGaps | None = None) -> list[HeadlineFigure]:
     """The headline figures with one source line each (publisher first) and coverage notes."""
     no_data = tr.plain("common.no_data")
-    members = (b.orp if region == NATIONAL_CODE
-               else b.orp[b.orp["kraj_code"] == region])["orp_code"].tolist()
+    members = in_region(b.orp, region)["orp_code"].tolist()
     everyone = b.orp["orp_code"].tolist()
     out = []
     for f in h.figures:
@@ -59,9 +61,9 @@ def figures(b: Bundle, h: Headline, region: str, tr: Translator, lang: str,
         out.append(HeadlineFigure(
             f.indicator_id, f.year,
             f"{indicator_name(b.catalog, f.indicator_id, lang)} ({f.year})",
-            format.indicator_value(f.region, f.indicator_id, f.unit, lang, no_data),
-            format.indicator_value(f.czechia, f.indicator_id, f.unit, lang, no_data),
-            format.source_text(info, lang), info, value_notes(f.indicator_id, f.year),
+            formatting.indicator_value(f.region, f.indicator_id, f.unit, lang, no_data),
+            formatting.indicator_value(f.czechia, f.indicator_id, f.unit, lang, no_data),
+            formatting.source_text(info, lang), info, value_notes(f.indicator_id, f.year),
             coverage))
     return out
 
@@ -70,14 +72,14 @@ def share_text(share: PopulationShare | None, lang: str, no_data: str) -> str:
     """"24,8 %" (one decimal), or ``no_data``."""
     if share is None or math.isnan(share.share):
         return no_data
-    return format.attach_unit(format.number(share.share, 1, lang), "%", lang)
+    return formatting.attach_unit(formatting.number(share.share, 1, lang), "%", lang)
 
 
 def population_ref(b: Bundle, year: int, lang: str) -> str:
     """"k 31. 12. 2020" — the reference date of the population of ``year``."""
     v = b.orp_values
-    refs = v.loc[(v["indicator_id"] == "population") & (v["year"] == year), "ref_date"]
-    return format.ref_phrase(refs.dropna().astype(str).unique(), lang) or str(year)
+    refs = rows_of(v, "population", year)["ref_date"]
+    return formatting.ref_phrase(refs.dropna().astype(str).unique(), lang) or str(year)
 
 
 def population_source(b: Bundle, years: list[int]) -> SourceInfo:
@@ -85,10 +87,11 @@ def population_source(b: Bundle, years: list[int]) -> SourceInfo:
 
 
 def status_map(geo: gpd.GeoDataFrame, orp: pd.DataFrame, tr: Translator,
-               height: int = 420, packed: dict[str, list[list[str]]] | None = None
-               ) -> folium.Map:
+               height: int = 420, packed: dict[str, list[list[str]]] | None = None, *,
+               attribution: str) -> folium.Map:
     """ORP coloured by HSOÚ status (a categorical map: two classes, no data impossible);
-    ``packed``: the cached ``pack_geometry(geo, "orp_code")``."""
+    ``packed``: the cached ``pack_geometry(geo, "orp_code")``; ``attribution``: the boundary
+    line (``viz.attribution.boundaries``)."""
     rows = orp[["orp_code", "orp_name", "is_hsou"]].copy()
     rows["fill"] = rows["is_hsou"].map({True: HSOU_FILL, False: OTHER_FILL})
     rows["status"] = rows["is_hsou"].map({True: tr.plain("common.hsou_yes"),
@@ -98,7 +101,7 @@ def status_map(geo: gpd.GeoDataFrame, orp: pd.DataFrame, tr: Translator,
     return maps.choropleth(geo, rows, key="orp_code",
                            tooltip={"orp_name": tr.plain("common.orp"),
                                     "status": tr.plain("common.hsou_status")},
-                           legend=legend, attribution=tr.plain("common.attribution"),
+                           legend=legend, attribution=attribution,
                            height=height, packed=packed)
 
 
@@ -115,4 +118,5 @@ def vintage(b: Bundle, tr: Translator, lang: str) -> list[str]:
         if years:
             lines.append(tr("home.vintage_row", name=indicator_name(b.catalog, ind, lang),
                             years=", ".join(str(y) for y in years)))
-    return [tr("home.vintage_boundaries"), tr("home.vintage_hsou"), *lines]
+    boundaries = tr("home.vintage_boundaries", state=viz_attribution.state(b, tr))
+    return [boundaries, tr("home.vintage_hsou"), *lines]

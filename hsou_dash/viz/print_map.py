@@ -2,7 +2,7 @@
 
 Why a second renderer beside folium: a slide or a printed handout needs a file that looks the
 same on every projector and printer, without a browser, tiles or a screenshot. The picture is
-built from the *same* inputs as the interactive map — :func:`hsou_dash.domain.compare.rank_table`
+built from the *same* inputs as the interactive map — :func:`hsou_dash.domain.longtable.rank_table`
 values, :func:`hsou_dash.domain.classify.classify` classes, :func:`palettes.for_indicator`
 colours, :func:`maps.legend_items` labels, the publisher-first source line and the ČÚZK
 attribution — so a class boundary or a colour never differs between the screen and the slide.
@@ -31,15 +31,15 @@ from matplotlib.figure import Figure
 from matplotlib.patches import PathPatch, Rectangle
 from matplotlib.path import Path as MplPath
 
-from hsou_dash.config import NATIONAL_CODE
 from hsou_dash.data.loaders import Bundle
 from hsou_dash.domain import towns
 from hsou_dash.domain.catalogue import direction, indicator_name
 from hsou_dash.domain.classify import Classification, classify
-from hsou_dash.domain.compare import rank_table
+from hsou_dash.domain.longtable import rank_table, rows_of, unit_of
+from hsou_dash.domain.regions import in_region
 from hsou_dash.domain.sources import source_info
 from hsou_dash.text import Translator
-from hsou_dash.viz import format, maps, palettes
+from hsou_dash.viz import attribution, formatting, maps, palettes
 
 matplotlib.use("Agg")  # never a GUI backend on a server
 
@@ -61,7 +61,7 @@ WEAK_FILL_ALPHA = 0.4  # municipal values on fewer than 100 persons: paler, as o
 
 #: Matplotlib's rcParams are process-global; renders take turns so one render's settings
 #: (fonts, math parsing off, embedded TrueType) never leak into another's.
-_render_lock = threading.Lock()
+RENDER_LOCK = threading.Lock()
 RC = {"text.usetex": False, "text.parse_math": False, "font.family": FONT,
       "pdf.fonttype": 42, "ps.fonttype": 42, "svg.fonttype": "path"}
 
@@ -93,10 +93,9 @@ def _project(geo: gpd.GeoDataFrame | gpd.GeoSeries | None):
 
 
 def _unit_and_rows(values: pd.DataFrame, key: str, codes, indicator: str, year: int):
-    rows = values[(values["indicator_id"] == indicator) & (values["year"] == year)
-                  & values[key].isin(codes)]
-    unit = str(rows["unit"].dropna().iloc[0]) if rows["unit"].notna().any() else ""
-    return rows, unit
+    rows = rows_of(values, indicator, year)
+    rows = rows[rows[key].isin(codes)]
+    return rows, unit_of(rows)
 
 
 def _outline(outline: gpd.GeoDataFrame | None) -> gpd.GeoSeries | None:
@@ -109,7 +108,7 @@ def orp_map(b: Bundle, geo: gpd.GeoDataFrame, outline: gpd.GeoDataFrame | None, 
             tr: Translator, lang: str) -> PrintMap:
     """The ORP choropleth of ``region`` as /map draws it (``indicator_view.build``): same
     rank table, classes, colours, legend labels, title and source line."""
-    territories = (b.orp if region == NATIONAL_CODE else b.orp[b.orp["kraj_code"] == region])
+    territories = in_region(b.orp, region)
     territories = territories[["orp_code", "orp_name", "kraj_name", "is_hsou"]].reset_index(
         drop=True)
     table = rank_table(b.orp_values, territories, "orp_code", indicator, year)
@@ -164,23 +163,23 @@ def _assemble(b: Bundle, geo: gpd.GeoDataFrame, key: str, values: pd.Series,
     """Fill colours, legend and texts shared by both levels (the steps of /map's builders)."""
     colors = palettes.for_indicator(b.catalog, indicator, cls.k)
     no_data = tr.plain("common.no_data")
-    decimals = format.indicator_decimals(indicator, unit)
+    decimals = formatting.indicator_decimals(indicator, unit)
     missing = int(values.isna().sum())
     items = maps.legend_items(cls.bounds, colors,
-                              lambda v: format.number(v, decimals, lang), no_data, missing > 0)
+                              lambda v: formatting.number(v, decimals, lang), no_data, missing > 0)
     drawn = _project(geo[[key, "geometry"]].copy())
     klass = drawn[key].map(cls.classes).fillna(-1).astype(int)
     drawn["fill"] = [colors[c] if 0 <= c < len(colors) else palettes.NO_DATA for c in klass]
     drawn["alpha"] = [WEAK_FILL_ALPHA if c in weak else 0.95 for c in drawn[key]]
     drawn["name"] = drawn[key].map(names).fillna("") if names else ""
     title = f"{indicator_name(b.catalog, indicator, lang)} ({year})"
-    unit_text = format.unit_label(unit, lang)
+    unit_text = formatting.unit_label(unit, lang)
     note = tr.plain(palettes.legend_key(direction(b.catalog, indicator)))
     parts = [region_name, level_label] + ([unit_text] if unit_text else []) + [note]
     info = source_info(b.catalog, rows, indicator, [year])
     return PrintMap(
         geo=drawn, title=title, subtitle=" · ".join(p for p in parts if p), legend=items,
-        source=format.source_text(info, lang), attribution=tr.plain("common.attribution"),
+        source=formatting.source_text(info, lang), attribution=attribution.boundaries(b, tr),
         outline=_outline(outline),
         outline_label=tr.plain("map.hsou_outline") if outline is not None else None,
         names=names_on)
@@ -300,7 +299,7 @@ def render_png(pm: PrintMap, size: Size = "slide") -> bytes:
         key = "print_landscape" if (maxx - minx) >= (maxy - miny) else "print_portrait"
     w, h, dpi = SIZES[key]
     portrait = h > w
-    with _render_lock, matplotlib.rc_context(RC):
+    with RENDER_LOCK, matplotlib.rc_context(RC):
         fig = Figure(figsize=(w / dpi, h / dpi), dpi=dpi, facecolor="white")
         scale = (w / dpi) / 19.2 if not portrait else (w / dpi) / 12.0
         title_size, sub_size, foot_size = 34 * scale, 19 * scale, 14 * scale

@@ -33,11 +33,12 @@ from hsou_dash.escape import (
 )
 from hsou_dash.text import translate, translate_plain, translator
 from hsou_dash.viz import (
+    attribution,
     compare_view,
     export,
     home_view,
-    hsou_view,
     indicator_view,
+    methodology_view,
     orp_view,
     support_view,
     town_view,
@@ -223,6 +224,7 @@ def evil(bundle_dir, tmp_path_factory):
 def _maps(e: dict) -> dict[str, object]:
     """One folium map from every map builder, fed with the hostile bundle."""
     b, tr, tables, inst = e["b"], e["tr"], e["tables"], e["inst"]
+    ATTR = attribution.boundaries(b, tr)  # noqa: N806 (one name for the many builders below)
     outline = e["orp_uk"].dissolve()
     common = dict(region=hostile.KRAJ, indicator="unemployment_share", year=2020,
                   scheme="fisher_jenks", k=5, tiles="none", tr=tr, lang="cs")
@@ -236,20 +238,22 @@ def _maps(e: dict) -> dict[str, object]:
             b, e["orp_uk"], outline, selected=hostile.DEFAULT_ORP, **common).map,
         "indicator_view.build_obec": indicator_view.build_obec(
             b, b.obec_values, e["obce"], e["orp_uk"], outline, selected=MASTOV, **common).map,
-        "home_view.status_map": home_view.status_map(e["orp_uk"], b.orp, tr),
+        "home_view.status_map": home_view.status_map(e["orp_uk"], b.orp, tr, attribution=ATTR),
         "compare_view.similar_map": compare_view.similar_view(
             b, e["orp_cz"], hostile.DEFAULT_ORP, tr, "cs").map,
-        "hsou_view.recompute_view": hsou_view.recompute_view(b, e["orp_cz"], rc, tr, "cs").map,
+        "methodology_view.recompute_view": methodology_view.recompute_view(
+            b, e["orp_cz"], rc, tr, "cs").map,
         "support_view.coverage_map": support_view.coverage_map(e["orp_cz"], b.orp, cov, label,
-                                                               tr),
+                                                               tr, attribution=ATTR),
         "support_view.transfers[orp]": support_view.transfers(
             *support_view.transfer_inputs(b, tables, hostile.KRAJ, "orp"), e["orp_uk"],
-            support.TRANSFER_MEASURES[0], tr, "cs").map,
+            support.TRANSFER_MEASURES[0], tr, "cs", attribution=ATTR).map,
         "support_view.transfers[obec]": support_view.transfers(
             *support_view.transfer_inputs(b, tables, hostile.KRAJ, "obec"), e["obce"],
-            support.TRANSFER_MEASURES[0], tr, "cs").map,
+            support.TRANSFER_MEASURES[0], tr, "cs", attribution=ATTR).map,
         "orp_view.locator_map": orp_view.locator_map(
-            e["orp_uk"], orp_view.build(b, hostile.DEFAULT_ORP, tr, "cs"), tr),
+            e["orp_uk"], orp_view.build(b, hostile.DEFAULT_ORP, tr, "cs"), tr,
+            attribution=ATTR),
         "town_view.locator": town_view.locator(b, m, e["obce"], e["orp_uk"], tr),
         "town_view.locator[fallback]": town_view.locator(b, m, None, e["orp_uk"], tr),
     }
@@ -264,7 +268,7 @@ MAP_BUILDERS = {"maps.base_map", "maps.choropleth", "maps.locator", "home_view.s
 def test_every_map_builder_is_covered():
     found = set()
     for name in ("maps", "home_view", "compare_view", "support_view", "orp_view", "town_view",
-                 "indicator_view", "hsou_view"):
+                 "indicator_view", "methodology_view"):
         module = importlib.import_module(f"hsou_dash.viz.{name}")
         for fname, fn in inspect.getmembers(module, inspect.isfunction):
             if fn.__module__ == module.__name__ and "folium.Map" in str(
@@ -308,6 +312,7 @@ def test_map_tooltips_of_the_choropleth_are_escaped(evil):
 
 def _figures(e: dict) -> dict[str, object]:
     b, tr, tables, inst = e["b"], e["tr"], e["tables"], e["inst"]
+    ATTR = attribution.boundaries(b, tr)  # noqa: N806 (one name for the many builders below)
     common = dict(region=hostile.KRAJ, indicator="unemployment_share", year=2020,
                   scheme="fisher_jenks", k=5, tiles="none", tr=tr, lang="cs")
     m = towns.membership(b.obce, b.orp, MASTOV)
@@ -333,10 +338,10 @@ def _figures(e: dict) -> dict[str, object]:
         "per_inhabitant": support_view.territories(rows, inst, tr, "cs")[1],
         "hsou_side_by_side": support_view.transfers(
             *support_view.transfer_inputs(b, tables, hostile.KRAJ, "orp"), e["orp_uk"],
-            support.TRANSFER_MEASURES[0], tr, "cs").ranked,
+            support.TRANSFER_MEASURES[0], tr, "cs", attribution=ATTR).ranked,
         "hsou_side_by_side[many]": support_view.transfers(
             *support_view.transfer_inputs(b, tables, "CZ", "orp"), e["orp_cz"],
-            support.TRANSFER_MEASURES[0], tr, "cs").ranked,
+            support.TRANSFER_MEASURES[0], tr, "cs", attribution=ATTR).ranked,
     }
     assert all(f is not None for f in figs.values()), [k for k, f in figs.items() if f is None]
     return figs
@@ -391,7 +396,7 @@ def test_every_csv_of_the_views_is_spreadsheet_safe(evil):
 
     prof = profile.profile(b.obec_values, "obec_code", MASTOV, lv.compare, lv.rank_within)
     rc = hsou.recompute(b.orp_values, b.catalog, b.orp, hsou.available_inputs(b.orp_values))
-    catalogue = hsou_view.catalogue_table(b, tr, "cs")
+    catalogue = methodology_view.catalogue_table(b, tr, "cs")
     kinds = support.allocation_kinds(inst, tables.by_territory)
     downloads = {
         "map[orp]": indicator_view.build(b, evil["orp_uk"], None, selected=None,
@@ -407,10 +412,10 @@ def test_every_csv_of_the_views_is_spreadsheet_safe(evil):
             yyear=2020, sized=False, selected=None, tr=tr, lang="cs").csv,
         "compare[table]": compare_view.comparison_view(
             b, compare_view.default_set(b, hostile.DEFAULT_ORP), tr, "cs").csv,
-        "methodology[recompute]": hsou_view.recompute_view(b, evil["orp_cz"], rc, tr,
+        "methodology[recompute]": methodology_view.recompute_view(b, evil["orp_cz"], rc, tr,
                                                            "cs").csv,
-        "methodology[catalogue]": hsou_view.catalogue_csv(catalogue),
-        "methodology[values]": hsou_view.values_csv(b, ["unemployment_share"]),
+        "methodology[catalogue]": methodology_view.catalogue_csv(catalogue),
+        "methodology[values]": methodology_view.values_csv(b, ["unemployment_share"]),
     }
     hostile_names = {"map[orp]", "map[obec]", "town", "support", "compare[scatter]",
                      "methodology[recompute]", "methodology[values]"}

@@ -16,7 +16,7 @@ from hsou_dash import config
 from hsou_dash.escape import html_text
 from hsou_dash.text import translator
 from hsou_dash.ui import cache
-from hsou_dash.viz import charts, factsheet, indicator_view, palettes, print_map
+from hsou_dash.viz import attribution, charts, factsheet, indicator_view, palettes, print_map
 
 UK, TEPLICE, OUTSIDE = "CZ042", "4213", "3210"  # Přeštice, Plzeňský kraj
 
@@ -98,7 +98,7 @@ def test_picture_uses_the_classes_and_legend_of_the_interactive_map(root):
             assert json.dumps(html_text(label))[1:-1] in html and color in html, (scheme, label)
         assert pm.title == f"{view.title} (2022)"
         assert pm.source == view.source
-        assert pm.attribution == translator("cs").plain("common.attribution")
+        assert pm.attribution == "Hranice: © ČÚZK – RÚIAN (stav 06/2024), CC BY 4.0; upraveno"
 
 
 def test_no_data_is_grey_and_the_outline_follows_the_toggle(root):
@@ -149,7 +149,9 @@ def test_hostile_names_render_literally(root):
 def test_factsheet_is_one_a4_page_with_title_and_sources(root, code, lang):
     p = cache.orp_profile(root, code, lang)
     geo = cache.region_geometry(root, str(p.facts["kraj_code"]))
-    pdf = factsheet.render_pdf(p, geo, translator(lang), lang, date(2026, 11, 29))
+    tr = translator(lang)
+    pdf = factsheet.render_pdf(p, geo, tr, lang, date(2026, 11, 29),
+                               attribution=attribution.boundaries(cache.bundle(root), tr))
     reader = PdfReader(io.BytesIO(pdf))
     assert len(reader.pages) == 1
     box = reader.pages[0].mediabox
@@ -164,7 +166,7 @@ def test_factsheet_is_one_a4_page_with_title_and_sources(root, code, lang):
     assert " ".join(first_source.split()) in text  # publisher-first source line
     assert p.table["value"].iloc[0].split(" [")[0].replace("\u00a0", " ") in \
         text.replace("\u00a0", " ")
-    assert ("ČÚZK" in text) and ("29. 11. 2026" in text if lang == "cs" else
+    assert ("06/2024" in text) and ("29. 11. 2026" in text if lang == "cs" else
                                   "29 Nov 2026" in text)
     assert ("1 = nejvyšší hodnota" if lang == "cs" else "1 = highest value") in text
     fonts = {f["/BaseFont"] for f in _fonts(reader)}
@@ -185,7 +187,8 @@ def test_factsheet_czech_letters_and_hostile_name(root):
     facts["orp_name"] = "Přeštice $x$ <b>Ústí</b> ůě"
     hostile = type(p)(**{**p.__dict__, "facts": facts})
     geo = cache.region_geometry(root, UK)
-    pdf = factsheet.render_pdf(hostile, geo, translator("cs"), "cs", date(2026, 11, 29))
+    pdf = factsheet.render_pdf(hostile, geo, translator("cs"), "cs", date(2026, 11, 29),
+                               attribution="Hranice: © ČÚZK – RÚIAN (stav 06/2024)")
     text = " ".join(_pdf_text(pdf).split())
     assert "Profil SO ORP Přeštice $x$ <b>Ústí</b> ůě" in text
 
@@ -194,7 +197,8 @@ def test_factsheet_cuts_long_notes_to_stay_on_one_page(root):
     p = cache.orp_profile(root, TEPLICE, "cs")
     many = type(p)(**{**p.__dict__, "notes": [f"Poznámka {i} " + "slovo " * 40
                                               for i in range(40)]})
-    pdf = factsheet.render_pdf(many, cache.region_geometry(root, UK), translator("cs"), "cs")
+    pdf = factsheet.render_pdf(many, cache.region_geometry(root, UK), translator("cs"), "cs",
+                               attribution="Hranice: © ČÚZK – RÚIAN (stav 06/2024)")
     assert len(PdfReader(io.BytesIO(pdf)).pages) == 1
     assert "další poznámky" in _pdf_text(pdf)
 
