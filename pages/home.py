@@ -2,23 +2,41 @@
 
 import streamlit as st
 
-from hsou_dash.domain.params import Parsed, parse_region
+from hsou_dash import urls
 from hsou_dash.escape import md
 from hsou_dash.ui import cache, mapframe, state, widgets
 from hsou_dash.ui.text import lang, t, t_plain
-from hsou_dash.viz import format, home_view
+from hsou_dash.viz import formatting, home_view
 
 HEADLINE = ("unemployment_share", "distraint_share")
 
 b = widgets.bundle_or_stop()
 root = str(b.root)
 params, fresh = state.read("home")
-parsed = Parsed()
-state.seed({"home.region": parse_region(params.get("region"), b.kraje, parsed)}, fresh)
+parsed = urls.parse_home_params(params, b.kraje)
+state.seed({"home.region": parsed.values["region"]}, fresh)
 
 st.title(t("home.title"))
 st.markdown(f"**{t('home.lead')}**")
 state.show_notices(parsed.notices, fresh)
+widgets.place_search(b, "home.search")  # straight to a town or ORP profile
+
+# what HSOÚ are, first: on a phone everything below is several screens long
+what, explore = st.columns([3, 2], gap="large")
+with what:
+    st.header(t("home.what_title"))
+    st.markdown(t("home.what"))
+with explore:
+    st.header(t("home.explore"))
+    widgets.page_link("map", t("home.to_map"), region=st.session_state.get("home.region"))
+    widgets.page_link("orp", t("home.to_orp"))
+    widgets.page_link("support", t("home.to_support"))
+    widgets.page_link("methodology", t("home.to_methodology"))
+    st.header(t("home.towns_title"))
+    st.caption(t("home.towns_intro"))
+    for town in cache.featured_towns(root).itertuples():
+        widgets.page_link("town", t("town.featured_link", name=town.obec_name,
+                                    orp=town.orp_name), obec=town.obec_code)
 
 region = widgets.region_select(b, "home.region")
 h, figs = cache.home_figures(root, region, HEADLINE, lang())
@@ -30,7 +48,7 @@ cols[0].caption(t("home.n_hsou") + f": **{h.n_hsou}**")
 cols[1].metric(t("trust.hsou_share_label", year=share.year),
                md(home_view.share_text(share, lang(), no_data)), border=True,
                help=t("trust.hsou_share_help", year=share.year))
-cols[1].caption(t("home.pop_hsou_line", n=format.number(share.population_hsou, 0, lang()),
+cols[1].caption(t("home.pop_hsou_line", n=formatting.number(share.population_hsou, 0, lang()),
                   ref=cache.population_ref(root, share.year, lang())))
 if current is not None and current.year != share.year:
     cols[1].caption(t("home.share_current",
@@ -38,7 +56,7 @@ if current is not None and current.year != share.year:
                       share=home_view.share_text(current, lang(), no_data),
                       ref=cache.population_ref(root, current.year, lang())))
 pop_info = cache.population_source(root, share.year)
-cols[1].caption(md(format.source_text(pop_info, lang())))
+cols[1].caption(md(formatting.source_text(pop_info, lang())))
 for col, fig in zip(cols[2:], figs, strict=True):
     # metric label and value render Markdown; names, units and sources are data
     col.metric(md(fig.label), md(fig.value), border=True)
@@ -53,25 +71,10 @@ widgets.retrieval_popover([(t_plain("trust.hsou_share_label", year=share.year), 
                            *[(f.label, f.info) for f in figs],
                            (t_plain("home.map_title"), hsou_info)], key="home.sources")
 
-left, right = st.columns([3, 2], gap="large")
-with left:
-    mapframe.show(cache.home_map(root, region, lang()), key="home.map")
-    st.caption(t("map.hsou_list_source", source=hsou_info.line(lang())))
-    widgets.attribution()
-    widgets.hsou_map_alt(b, region)
-with right:
-    st.header(t("home.what_title"))
-    st.markdown(t("home.what"))
-    st.header(t("home.explore"))
-    widgets.page_link("map", t("home.to_map"), region=region)
-    widgets.page_link("orp", t("home.to_orp"))
-    widgets.page_link("support", t("home.to_support"))
-    widgets.page_link("methodology", t("home.to_methodology"))
-    st.header(t("home.towns_title"))
-    st.caption(t("home.towns_intro"))
-    for town in cache.featured_towns(root).itertuples():
-        widgets.page_link("town", t("town.featured_link", name=town.obec_name,
-                                    orp=town.orp_name), obec=town.obec_code)
+mapframe.show(cache.home_map(root, region, lang()), key="home.map")
+st.caption(t("map.hsou_list_source", source=hsou_info.line(lang())))
+widgets.attribution()
+widgets.hsou_map_alt(b, region)
 
 st.header(t("home.vintage"))
 st.caption(t("home.vintage_intro"))

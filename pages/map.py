@@ -2,23 +2,25 @@
 
 import streamlit as st
 
+from hsou_dash import urls
 from hsou_dash.domain.catalogue import years_of
 from hsou_dash.domain.classify import MAX_K, MIN_K, SCHEMES
-from hsou_dash.domain.params import obec_indicators, parse_map_params
 from hsou_dash.domain.series import picker_notes
-from hsou_dash.domain.towns import SMALL_DENOMINATOR, fold
+from hsou_dash.domain.towns import SMALL_DENOMINATOR, obec_indicators
 from hsou_dash.escape import md
-from hsou_dash.ui import cache, exports, mapframe, state, widgets
+from hsou_dash.ui import cache, exports, mapframe, presenter, state, upload, widgets
 from hsou_dash.ui.text import lang, t, t_plain, tr
 from hsou_dash.viz import indicator_view
 
-b = widgets.bundle_or_stop()
+b = upload.session_bundle(widgets.bundle_or_stop())  # + this session's own indicators
 root = str(b.root)
-options = cache.orp_indicator_options(root)
+options = upload.options(cache.orp_indicator_options(root))
 layer = cache.obec_layer(root)
 params, fresh = state.read("map")
-parsed = parse_map_params(params, b.kraje, b.orp, b.orp_values, options, layer)
+params = upload.check_link(params, fresh)
+parsed = urls.parse_map_params(params, b.kraje, b.orp, b.orp_values, options, layer)
 state.seed({f"map.{k}": v for k, v in parsed.values.items()}, fresh)
+parsed.notices += presenter.read("map", params, options, fresh)  # present, contrast, indicators
 
 
 def _on_click() -> None:
@@ -31,10 +33,11 @@ def _on_click() -> None:
         st.session_state["map.orp"] = props["orp_code"]
 
 
-header = st.container()  # filled once the level (ORP or municipalities) is known
+presenter.bar("map", "map.indicator")  # presenter mode only: exit, contrast, ← →
+header = st.container()  # filled once the view is known
 state.show_notices(parsed.notices, fresh)
-
-c1, c2, c3, c4 = st.columns([2, 4, 1.7, 1.3])
+controls = presenter.hide("map", "controls")  # off the screen in presenter mode
+c1, c2, c3, c4 = controls.columns([2, 4, 1.7, 1.3])
 with c1:
     region = widgets.region_select(b, "map.region")
 with c2:
@@ -45,10 +48,6 @@ with c3:
     level = st.radio(t("obec_layer.level"), ["orp", "obec"], key="map.level", horizontal=True,
                      format_func=lambda v: t(f"obec_layer.level_{v}"), disabled=not can_obec,
                      help=None if can_obec else t("obec_layer.level_help"))
-with header:
-    st.title(t("map.title" if level == "orp" else "obec_layer.title"))
-    if not st.session_state.get("map.present"):
-        st.caption(t("map.intro" if level == "orp" else "obec_layer.intro"))
 values = layer.values(region) if level == "obec" else b.orp_values
 years = years_of(values, indicator)
 if not years:  # the kraj has no municipal values for it after all: stay with ORP this time
@@ -57,13 +56,14 @@ if not years:  # the kraj has no municipal values for it after all: stay with OR
 state.keep_valid("map.year", years, years[0])
 with c4:
     year = st.selectbox(t("common.year"), years, key="map.year")
-widgets.notes_box(picker_notes(indicator, year, years), t("map.year_notes", year=year))
+widgets.notes_box(picker_notes(indicator, year, years), t("map.year_notes", year=year),
+                  container=controls)
 region_orp = indicator_view.region_orp(b, region)
 state.keep_valid("map.orp", [None, *region_orp["orp_code"]], None)
 obce = indicator_view.region_obce(b, region) if region in layer.regions else None
 state.keep_valid("map.obec", [None, *(obce["obec_code"] if obce is not None else [])], None)
 
-with st.expander(t("map.options")):
+with controls.expander(t("map.options")):
     o1, o2, o3, o4 = st.columns([2, 2, 2, 3])
     scheme = o1.selectbox(t("map.scheme"), list(SCHEMES), key="map.scheme",
                           format_func=lambda s: t(f"map.scheme_{s}"))
@@ -72,48 +72,47 @@ with st.expander(t("map.options")):
                      format_func=lambda s: t(f"basemap.{s}"))
     show_hsou = o4.toggle(t("map.hsou_toggle"), key="map.hsou")
     present = o4.toggle(t("map.present"), key="map.present", help=t("map.present_help"))
-height = 780 if present else 560  # presentation mode: a big map, tables below it
+    if not present:  # presenter mode has it in its bar
+        o4.toggle(t("present.contrast"), key="map.contrast", help=t("present.contrast_help"))
+with controls:
+    upload.panel(b, key="map.upload", select_key="map.indicator", region=region)
+height = 780 if present else 560  # presenter mode: the frame is as tall as the window (CSS)
 
 # Everything the map shows, built and rendered once per choice (shared by all sessions).
-view, map_args = cache.map_view(
-    root, level, region, indicator, int(year), scheme, int(k), tiles, bool(show_hsou),
-    st.session_state.get("map.obec" if level == "obec" else "map.orp"), lang(), height)
+view, map_args = upload.map_view(
+    b, level, region, indicator, int(year), scheme, int(k), tiles, bool(show_hsou),
+    st.session_state.get("map.obec" if level == "obec" else "map.orp"), lang(), height,
+    look=presenter.look("map"))
+with header:
+    if present:  # the slide's title: what, when, where
+        st.title(f"{md(view.title)} ({year}) · {md(widgets.region_name(b, region))}")
+    else:
+        st.title(t("map.title" if level == "orp" else "obec_layer.title"))
+        st.caption(t("map.intro" if level == "orp" else "obec_layer.intro"))
 
-left, right = (st.container(), st.container()) if present else st.columns([3, 2], gap="medium")
+left, right = ((st.container(), presenter.hide("map", "side")) if present
+               else st.columns([3, 2], gap="medium"))
 with left:
     mapframe.show(map_args, key="map.click", on_change=_on_click)
     st.caption(md(view.source))
     if view.region_line is not None:
         st.caption(indicator_view.region_text(view.region_line, widgets.region_name(b, region),
                                               tr()))
+    upload.totals_caption(b, indicator, region, widgets.region_name(b, region), int(year))
     hsou_info = cache.hsou_info(root)
     if show_hsou:
         st.caption(t("map.hsou_list_source", source=hsou_info.line(lang())))
     widgets.retrieval_popover([(view.title, view.info), *([(t_plain("map.hsou_outline"),
                                hsou_info)] if show_hsou else [])], key="map.sources")
     widgets.attribution()
-    exports.map_downloads(root, level, region, indicator, int(year), scheme, int(k), show_hsou)
+    if not upload.is_user_id(indicator):
+        exports.map_downloads(root, level, region, indicator, int(year), scheme, int(k),
+                              show_hsou)
     widgets.table_map_alt(view.table, f"{view.title} ({year})", widgets.region_name(b, region))
     if view.missing:
         st.caption(t("map.missing" if level == "orp" else "obec_layer.missing", n=view.missing))
 with right:
-    if level == "obec":
-        names = dict(zip(obce["obec_code"], obce["obec_name"] + " (" + obce["orp_name"] + ")",
-                         strict=True))
-        selected = widgets.place_select(t("obec_layer.selected"),
-                                [None, *sorted(names, key=lambda c: fold(names[c]))],
-                                key="map.obec", placeholder=t("common.none"),
-                                format_func=lambda c: names.get(c, t("common.none")))
-        if selected:
-            widgets.page_link("town", t("town.open_profile", name=names[selected]),
-                              obec=selected)
-    else:
-        selected = widgets.place_select(t("map.selected"), [None, *region_orp["orp_code"]],
-                                key="map.orp", placeholder=t("common.none"),
-                                format_func=lambda c: widgets.orp_label(b, c))
-        if selected:
-            widgets.page_link("orp", t("common.open_profile",
-                                       name=widgets.orp_label(b, selected)), orp=selected)
+    widgets.map_selection(b, level, region_orp, obce)
     # Table or chart, one at a time: not st.tabs, which would put the chart in the page (and
     # make the browser fetch Plotly's 4.6 MB bundle) although its tab is closed. The plotly
     # element, and so its lazily loaded JS chunk, exists only once a visitor asks for it.
@@ -142,4 +141,4 @@ state.write("map", {"region": region, "indicator": indicator, "year": year,
                     "tiles": tiles, "hsou": None if show_hsou else 0,
                     "level": None if level == "orp" else level,
                     "obec": st.session_state.get("map.obec") if level == "obec" else None,
-                    "present": 1 if present else None})
+                    **presenter.url_params("map")})

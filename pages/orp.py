@@ -3,33 +3,40 @@
 import streamlit as st
 from streamlit_folium import st_folium
 
-from hsou_dash.config import DEFAULT_ORP
+from hsou_dash import urls
 from hsou_dash.domain import wording
 from hsou_dash.domain.catalogue import indicator_name
-from hsou_dash.domain.params import Parsed, parse_orp
 from hsou_dash.escape import md
-from hsou_dash.ui import cache, exports, state, widgets
+from hsou_dash.ui import cache, exports, presenter, state, upload, widgets
 from hsou_dash.ui.support_section import render_support_section
 from hsou_dash.ui.text import lang, t, t_plain, tr
-from hsou_dash.viz import alt_text, format, orp_view
+from hsou_dash.viz import alt_text, attribution, formatting, orp_view
+from hsou_dash.viz.compact import compact_markdown
 
 b = widgets.bundle_or_stop()
 params, fresh = state.read("orp")
-parsed = Parsed()
-state.seed({"orp.code": parse_orp(params.get("orp"), b.orp, parsed) or DEFAULT_ORP}, fresh)
+parsed = urls.parse_orp_params(params, b.orp)
+state.seed({"orp.code": parsed.values["orp"]}, fresh)
+parsed.notices += presenter.read("orp", params, None, fresh)
+present = presenter.current("orp").present
 
-st.title(t("orp.title"))
+presenter.bar("orp")  # presenter mode only: exit, contrast
+title = st.container()
+big_map = st.container()  # presenter mode: the locator under the title, as tall as the window
 state.show_notices(parsed.notices, fresh)
-codes = b.orp.sort_values("orp_name")["orp_code"].tolist()
-code = widgets.place_select(t("orp.pick"), codes, key="orp.code", help=t("orp.pick_help"),
-                            format_func=lambda c: widgets.orp_label(b, c, with_kraj=True))
-state.write("orp", {"orp": code})  # the address follows the pick in the same rerun, at once
+with presenter.hide("orp", "pick"):
+    codes = b.orp.sort_values("orp_name")["orp_code"].tolist()
+    code = widgets.place_select(t("orp.pick"), codes, key="orp.code", help=t("orp.pick_help"),
+                                format_func=lambda c: widgets.orp_label(b, c, with_kraj=True))
+state.write("orp", {"orp": code, **presenter.url_params("orp")})  # at once, same rerun
 p = cache.orp_profile(str(b.root), code, lang())
 f = p.facts
 
-st.header(md(f.orp_name))
+title.title(md(f.orp_name) if present else t("orp.title"))  # the slide's title: the ORP
+if not present:
+    st.header(md(f.orp_name))
 st.caption(t("orp.kraj_line", kraj=f.kraj_name, okres=f.okres_name,
-             area=format.number(f.area_km2, 0, lang())))
+             area=formatting.number(f.area_km2, 0, lang())))
 if f.is_hsou:
     st.error(t("orp.hsou_yes"), icon=":material/flag:")
 else:
@@ -37,7 +44,7 @@ else:
 facts = [t("orp.structural")] if f.structurally_affected else []
 facts.append(t("orp.agglomeration",
                name=wording.count_suffix(f.iti_metro_agglomeration, lang(), t_plain),
-               share=format.number(f.share_pop_in_agglomeration_2020, 1, lang()))
+               share=formatting.number(f.share_pop_in_agglomeration_2020, 1, lang()))
              if isinstance(f.iti_metro_agglomeration, str) else t("orp.no_agglomeration"))
 st.markdown("\n".join(f"- {x}" for x in facts))
 st.caption(t("orp.hsou_source", source=p.hsou_source))
@@ -47,7 +54,7 @@ for col, k in zip(st.columns(len(orp_view.KEY_INDICATORS)), p.key_figures, stric
     col.metric(md(k.label), md(k.value), border=True, help=md(k.help))
     col.caption(" ".join(x for x in (t("orp.vs", kraj=k.kraj, cz=k.cz), md(k.marks)) if x))
 
-links = st.columns(3)
+links = presenter.hide("orp", "links").columns(3)
 with links[0]:
     widgets.page_link("map", t("orp.map_link"), region=f.kraj_code, orp=code)
 with links[1]:
@@ -56,8 +63,12 @@ with links[1]:
 left, right = st.columns([3, 2], gap="medium")
 with left:
     st.subheader(t("orp.all_indicators"))
-    st.dataframe(p.table, hide_index=True, width="stretch", height=560, column_config={
-        c: t(f"orp.col_{c}") for c in orp_view.TABLE_COLUMNS})
+    widgets.profile_table("orp_table", lambda: st.dataframe(
+        p.table, hide_index=True, width="stretch", height=560,
+        column_config={c: t(f"orp.col_{c}") for c in orp_view.TABLE_COLUMNS}),
+        compact_markdown(p.table, [("value", f.orp_name), ("kraj", f.kraj_name),
+                                   ("cz", t_plain("common.czechia"))],
+                         rank=("rank_kraj", t_plain("frame.rank_in_kraj"))))
     st.caption(t("common.rank_note"))
     if p.notes:
         st.warning(f"**{t('orp.notes')}**\n\n" + "\n".join(
@@ -67,12 +78,16 @@ with left:
     widgets.csv_downloads(p.export, t_plain("orp.download_name", code=code), "orp.dl")
     exports.factsheet_download(str(b.root), code)
 with right:
-    st.subheader(t("orp.locator"))
-    geo = cache.region_geometry(str(b.root), f.kraj_code)
-    st_folium(orp_view.locator_map(geo, p, tr()), key="orp.locator", height=300,
-              use_container_width=True, returned_objects=[])
-    widgets.map_alt(alt_text.locator(f.orp_name, f.kraj_name, tr(), hsou=f.is_hsou))
-    widgets.attribution()
+    with big_map if present else st.container():
+        if not present:
+            st.subheader(t("orp.locator"))
+        geo = cache.region_geometry(str(b.root), f.kraj_code)
+        names = dict(zip(b.orp["orp_code"], b.orp["orp_name"], strict=True))
+        st_folium(orp_view.locator_map(geo, p, tr(), presenter.look("orp"), names,
+                                       attribution=attribution.boundaries(b, tr())),
+                  key="orp.locator", height=300, use_container_width=True, returned_objects=[])
+        widgets.map_alt(alt_text.locator(f.orp_name, f.kraj_name, tr(), hsou=f.is_hsou))
+        widgets.attribution()
     if p.trend_options:
         st.subheader(t("orp.trends"))
         state.keep_valid("orp.trend", p.trend_options,
@@ -85,6 +100,7 @@ with right:
         for note in orp_view.trend_notes(b, p, ind, tr()):
             st.caption(f":material/info: {note}")
 
+upload.orp_section(b, code)  # this session's own indicators, if any
 obce = orp_view.municipalities(b, code, cache.obec_values_cz(str(b.root)), lang())
 st.subheader(t("orp.municipalities", n=len(obce)))
 st.dataframe(obce[["obec_name", "obec_code", "population_text", "year", "profile"]],

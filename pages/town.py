@@ -3,21 +3,24 @@
 import streamlit as st
 from streamlit_folium import st_folium
 
+from hsou_dash import urls
 from hsou_dash.config import DEFAULT_REGION
 from hsou_dash.domain import towns
 from hsou_dash.domain.catalogue import aggregation_kind, indicator_name
-from hsou_dash.domain.params import Parsed, parse_obec
 from hsou_dash.escape import ECHO_LIMIT, md
-from hsou_dash.ui import cache, state, widgets
+from hsou_dash.ui import cache, presenter, state, upload, widgets
 from hsou_dash.ui.support_section import render_support_section
 from hsou_dash.ui.text import lang, t, t_plain, tr
 from hsou_dash.viz import alt_text, town_view
+from hsou_dash.viz.compact import compact_markdown
 
 b = widgets.bundle_or_stop()
 root = str(b.root)
 params, fresh = state.read("town")
-parsed = Parsed()
-state.seed({"town.obec": parse_obec(params.get("obec"), b.obce, parsed)}, fresh)
+parsed = urls.parse_town_params(params, b.obce)
+state.seed({"town.obec": parsed.values["obec"]}, fresh)
+parsed.notices += presenter.read("town", params, None, fresh)
+present = presenter.current("town").present
 
 
 def _pick() -> None:
@@ -27,12 +30,14 @@ def _pick() -> None:
 
 
 m = towns.membership(b.obce, b.orp, st.session_state.get("town.obec"))
+presenter.bar("town")  # presenter mode only: exit, contrast
 st.title(md(m.obec_name) if m else t("town.title"))
+big_map = st.container()  # presenter mode: the locator under the title, as tall as the window
 if m is None:
     st.caption(t("town.intro"))
 state.show_notices(parsed.notices, fresh)
 
-search, featured = st.columns([3, 2], gap="large")
+search, featured = presenter.hide("town", "search").columns([3, 2], gap="large")
 with search:
     query = st.text_input(t("town.search"), key="town.q",
                           placeholder=t("town.search_placeholder"))
@@ -55,10 +60,10 @@ with featured:
 
 if m is None:
     st.info(t("town.choose"), icon=":material/search:")
-    state.write("town", {})
+    state.write("town", presenter.url_params("town"))
     st.stop()
 
-state.write("town", {"obec": m.obec_code})  # the address follows the place at once
+state.write("town", {"obec": m.obec_code, **presenter.url_params("town")})  # at once
 values = cache.kraj_obec_values(root, m.kraj_code)
 view = cache.town(root, m.obec_code, lang())
 
@@ -87,11 +92,14 @@ st.header(t("town.indicators"))
 if view.table.empty:
     st.info(t("town.no_values"), icon=":material/info:")
 else:
-    st.dataframe(view.table[list(view.columns)], hide_index=True, width="stretch",
-                 height=min(38 + 35 * len(view.table), 640),
-                 column_config={c: st.column_config.TextColumn(label)
-                                for c, label in view.columns.items()}
-                 | {"year": st.column_config.NumberColumn(t("common.year"), format="%d")})
+    widgets.profile_table("town_table", lambda: st.dataframe(
+        view.table[list(view.columns)], hide_index=True, width="stretch",
+        height=min(38 + 35 * len(view.table), 640),
+        column_config={c: st.column_config.TextColumn(label) for c, label in view.columns.items()}
+        | {"year": st.column_config.NumberColumn(t("common.year"), format="%d")}),
+        compact_markdown(view.table, [("value", m.obec_name), ("orp", f"ORP {m.orp_name}"),
+                                      ("kraj", m.kraj_name), ("cz", t_plain("common.czechia"))],
+                         rank=("rank_orp", t_plain("frame.rank_in_orp"))))
     st.caption(t("town.indicators_note"))
     if view.unreliable:
         st.caption(t("obec_layer.unreliable_note", n=view.unreliable,
@@ -121,10 +129,12 @@ with left:
             st.caption(f":material/info: {note}")
     else:
         st.caption(t("town.no_trends"))
-with right:
-    st.header(t("town.locator"))
+with right, big_map if present else st.container():
+    if not present:
+        st.header(t("town.locator"))
     geo = cache.locator_geometry(root, m.kraj_code)
-    st_folium(town_view.locator(b, m, geo, cache.region_geometry(root, m.kraj_code), tr()),
+    st_folium(town_view.locator(b, m, geo, cache.region_geometry(root, m.kraj_code), tr(),
+                                look=presenter.look("town")),
               key="town.locator", height=360, use_container_width=True, returned_objects=[])
     widgets.map_alt(alt_text.locator(m.obec_name, f"ORP {m.orp_name}, {m.kraj_name}", tr(),
                                      hsou=m.is_hsou))
@@ -132,4 +142,5 @@ with right:
         st.caption(t("town.locator_no_polygons"))
     widgets.attribution()
 
+upload.town_section(b, m.obec_code)  # this session's own indicators, if any
 render_support_section(b, obec_code=m.obec_code)

@@ -28,13 +28,22 @@ from hsou_dash.data.loaders import Bundle
 from hsou_dash.domain import aggregate, hsou, profile, reconcile, support, towns
 from hsou_dash.domain.catalogue import grouped_indicators
 from hsou_dash.domain.classify import classify
-from hsou_dash.domain.compare import values_for
 from hsou_dash.domain.headline import PopulationShare, hsou_share
-from hsou_dash.domain.params import ObecLayer
+from hsou_dash.domain.longtable import values_for
+from hsou_dash.domain.regions import in_region
 from hsou_dash.domain.sources import hsou_list_source
-from hsou_dash.domain.towns import featured, search_index
+from hsou_dash.domain.towns import ObecLayer, featured, search_index
 from hsou_dash.text import translator
-from hsou_dash.viz import compare_view, home_view, hsou_view, indicator_view, orp_view, town_view
+from hsou_dash.viz import attribution as viz_attribution
+from hsou_dash.viz import (
+    compare_view,
+    home_view,
+    indicator_view,
+    maps,
+    methodology_view,
+    orp_view,
+    town_view,
+)
 from hsou_dash.viz.packed_layer import pack_geometry
 
 #: Every cached function of this module, so that a new bundle version can drop them all.
@@ -100,9 +109,7 @@ def region_geometry(root: str, region: str) -> gpd.GeoDataFrame:
     """ORP display polygons of one region (kraj code or CZ), at the level that region needs."""
     level = "national" if region == config.NATIONAL_CODE else "regional"
     geo = orp_geometry(root, level)
-    if region != config.NATIONAL_CODE:
-        geo = geo[geo["kraj_code"] == region]
-    return geo.reset_index(drop=True)
+    return in_region(geo, region).reset_index(drop=True)
 
 
 @_cached()
@@ -210,7 +217,7 @@ def packed_obce(root: str, kraj: str) -> dict[str, list[list[str]]]:
 
 
 def obec_layer(root: str):
-    """Where the map can show municipalities (``params.ObecLayer``), values read lazily."""
+    """Where the map can show municipalities (``towns.ObecLayer``), values read lazily."""
 
     return ObecLayer(obec_regions(root), bundle(root).obce,
                      lambda kraj: kraj_obec_values(root, kraj), obec_indicator_ids(root))
@@ -350,13 +357,13 @@ def reconciliation(root: str, lang: str) -> pd.DataFrame:
     """Published figures against ours, as /methodology shows them (~0.1 s)."""
     b = bundle(root)
     table = reconcile.table(b, obec_gaps(root))
-    return hsou_view.reconciliation_table(b, table, translator(lang), lang)
+    return methodology_view.reconciliation_table(b, table, translator(lang), lang)
 
 
 @_cached()
 def indicator_catalogue(root: str, lang: str) -> pd.DataFrame:
     """The indicator catalogue with publisher-first sources and the retrieval paths apart."""
-    return hsou_view.catalogue_table(bundle(root), translator(lang), lang)
+    return methodology_view.catalogue_table(bundle(root), translator(lang), lang)
 
 
 # --- the map page and the home map: views and rendered maps, built once per input ---------
@@ -389,24 +396,40 @@ MAP_RETURNS = ["last_active_drawing"]
 @_cached(max_entries=256)
 def map_view(root: str, level: str, region: str, indicator: str, year: int, scheme: str,
              k: int, tiles: str, hsou: bool, selected: str | None, lang: str,
-             height: int) -> tuple[indicator_view.IndicatorView, dict[str, Any]]:
+             height: int, look: maps.Look = maps.PLAIN
+             ) -> tuple[indicator_view.IndicatorView, dict[str, Any]]:
     """The /map view and its rendered map (``mapframe.component_args``) for one choice of
     everything the map shows: a rerun that changes none of them (a click elsewhere, a table
     sort, the language of another page) rebuilds nothing. Shared by every session: read-only.
+    ``look``: presenter mode and contrast (``maps.Look``).
     """
+    return build_map_view(bundle(root), root, level, region, indicator, year, scheme, k, tiles,
+                          hsou, selected, lang, height, look=look)
+
+
+def build_map_view(b: Bundle, root: str, level: str, region: str, indicator: str, year: int,
+                   scheme: str, k: int, tiles: str, hsou: bool, selected: str | None,
+                   lang: str, height: int, obec_values: pd.DataFrame | None = None,
+                   look: maps.Look = maps.PLAIN
+                   ) -> tuple[indicator_view.IndicatorView, dict[str, Any]]:
+    """:func:`map_view` uncached, for any bundle: a session's copy holding a user's own
+    indicator (``ui/upload.py``) gets its view here and keeps it in its session. Geometry
+    comes from the shared caches (it holds nothing of the user's); ``obec_values`` replaces
+    the kraj's shared obec table, and then the classes are computed here, not cached."""
     from hsou_dash.ui import mapframe
 
-    b = bundle(root)
     outline = hsou_outline(root, region) if hsou else None
     common = dict(region=region, indicator=indicator, year=year, scheme=scheme, k=k,
                   tiles=tiles, tr=translator(lang), lang=lang, height=height,
-                  gaps=gaps_for(root, indicator), selected=selected)
+                  gaps=gaps_for(root, indicator), selected=selected, look=look)
     if level == "obec":
+        shared = obec_values is None
         view = indicator_view.build_obec(
-            b, kraj_obec_values(root, region), kraj_obec_geometry(root, region),
-            region_geometry(root, region), outline, packed=packed_obce(root, region),
-            classification=obec_classification(root, region, indicator, year, scheme, k),
-            **common)
+            b, kraj_obec_values(root, region) if shared else obec_values,
+            kraj_obec_geometry(root, region), region_geometry(root, region), outline,
+            packed=packed_obce(root, region),
+            classification=obec_classification(root, region, indicator, year, scheme, k)
+            if shared else None, **common)
     else:
         view = indicator_view.build(b, region_geometry(root, region), outline,
                                     packed=packed_orp(root, region), **common)
@@ -422,9 +445,11 @@ def home_map(root: str, region: str, lang: str) -> dict[str, Any]:
     from hsou_dash.ui import mapframe
 
     b = bundle(root)
-    orp = b.orp if region == config.NATIONAL_CODE else b.orp[b.orp["kraj_code"] == region]
-    fmap = home_view.status_map(region_geometry(root, region), orp, translator(lang),
-                                packed=packed_orp(root, region))
+    orp = in_region(b.orp, region)
+    tr = translator(lang)
+    fmap = home_view.status_map(region_geometry(root, region), orp, tr,
+                                packed=packed_orp(root, region),
+                                attribution=viz_attribution.boundaries(b, tr))
     return mapframe.component_args(fmap, "home.map", [], 420)
 
 

@@ -3,22 +3,26 @@ links."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 
 import pandas as pd
 import streamlit as st
 
+from hsou_dash import urls
 from hsou_dash.config import NATIONAL_CODE
 from hsou_dash.data.bundle import BundleError, describe_error, redact_paths
 from hsou_dash.data.loaders import DATA_ERRORS, Bundle
 from hsou_dash.domain import towns
 from hsou_dash.domain.catalogue import Break, grouped_indicators, indicator_name
+from hsou_dash.domain.regions import in_region
 from hsou_dash.domain.sources import SourceInfo
 from hsou_dash.escape import ECHO_LIMIT, md, md_link, safe_url
-from hsou_dash.text import DEFAULT_LANG
+from hsou_dash.text import translator
 from hsou_dash.ui import cache
 from hsou_dash.ui.text import lang, t, t_plain, tr
-from hsou_dash.viz import alt_text, charts, format
+from hsou_dash.viz import alt_text, charts, formatting
+from hsou_dash.viz import attribution as viz_attribution
 from hsou_dash.viz.export import CZECH_EXCEL, STANDARD, csv_bytes, display_headers
 
 PAGES = {
@@ -32,6 +36,10 @@ PAGES = {
 }
 
 
+#: Session key: this session already left the old multipage mode once (see below).
+_LEFT_LEGACY = "_left_legacy_mpa"
+
+
 def leave_legacy_multipage_mode() -> None:
     """Make sure the page runs inside app.py's ``st.navigation`` frame.
 
@@ -43,9 +51,16 @@ def leave_legacy_multipage_mode() -> None:
 
     Only that first session of a process pays for the rerun, and a served replica never does:
     ``deploy/serve.py`` runs app.py once through Streamlit's script health check before the
-    replica takes visitors, which leaves the old mode for good. The flag is private
-    (checked against Streamlit 1.67.0): if it moves, the page still renders, in the frame
-    Streamlit chose.
+    replica takes visitors, which leaves the old mode for good (the documented way: "as soon as
+    any session executes st.navigation, your app will ignore the pages/ directory").
+
+    Checked against Streamlit 1.67.0 (``runtime/pages_manager.py``, ``_mpa_v1`` in
+    ``runtime/scriptrunner/script_runner.py``, ``commands/navigation.py``): it has no public
+    switch for this — ``client.showSidebarNavigation`` only hides the old menu, and the only
+    other way out is a folder not named ``pages``. So this one function touches the private
+    flag, defensively: if the module or the attribute moves, the page still renders in the
+    frame Streamlit chose, and if clearing the flag ever stops working the page reruns at most
+    once per session instead of looping.
     """
     try:
         from streamlit.runtime.pages_manager import PagesManager
@@ -53,9 +68,11 @@ def leave_legacy_multipage_mode() -> None:
         legacy = PagesManager.uses_pages_directory
     except (ImportError, AttributeError):
         return
-    if legacy:
-        PagesManager.uses_pages_directory = False
-        st.rerun()
+    if not legacy or st.session_state.get(_LEFT_LEGACY):
+        return
+    st.session_state[_LEFT_LEGACY] = True
+    PagesManager.uses_pages_directory = False
+    st.rerun()
 
 
 def bundle_or_stop() -> Bundle:
@@ -155,6 +172,71 @@ def place_select(label: str, options: list, key: str, format_func: Callable[[obj
     return value
 
 
+def map_selection(b: Bundle, level: str, region_orp: pd.DataFrame,
+                  obce: pd.DataFrame | None) -> None:
+    """The map page's "selected ORP / municipality" picker (``map.orp`` / ``map.obec``, also
+    set by a click on the map) and the link to the chosen place's profile."""
+    if level == "obec" and obce is not None:
+        names = dict(zip(obce["obec_code"], obce["obec_name"] + " (" + obce["orp_name"] + ")",
+                         strict=True))
+        chosen = place_select(t("obec_layer.selected"),
+                              [None, *sorted(names, key=lambda c: towns.fold(names[c]))],
+                              key="map.obec", placeholder=t("common.none"),
+                              format_func=lambda c: names.get(c, t("common.none")))
+        if chosen:
+            page_link("town", t("town.open_profile", name=names[chosen]), obec=chosen)
+        return
+    chosen = place_select(t("map.selected"), [None, *region_orp["orp_code"]], key="map.orp",
+                          placeholder=t("common.none"), format_func=lambda c: orp_label(b, c))
+    if chosen:
+        page_link("orp", t("common.open_profile", name=orp_label(b, chosen)), orp=chosen)
+
+
+@functools.lru_cache(maxsize=8)
+def _place_labels(root: str, language: str) -> dict[str, str]:
+    """``orp:4213`` / ``obec:567507`` → "Teplice (ORP, Ústecký kraj)" / "Dubí (obec, ORP
+    Teplice)", every ORP first (an ORP and its seat share the name: the district wins)."""
+    b = cache.get_bundle()
+    tr_ = translator(language)
+    out = {f"orp:{r.orp_code}": tr_.plain("home.search_orp", name=r.orp_name, kraj=r.kraj_name)
+           for r in b.orp.sort_values("orp_name").itertuples()}
+    out |= {f"obec:{r.obec_code}": tr_.plain("home.search_obec", name=r.obec_name,
+                                             orp=r.orp_name)
+            for r in b.obce.sort_values("obec_name").itertuples()}
+    return out
+
+
+def place_search(b: Bundle, key: str) -> None:
+    """One box that opens the profile of any ORP or municipality: type a name without
+    diacritics ("usti"), pick it, and the profile opens (``lang`` kept in its address)."""
+    labels = _place_labels(str(b.root), lang())
+
+    def chosen() -> None:
+        st.session_state[f"_go.{key}"] = st.session_state.get(key)
+        st.session_state[key] = None  # coming back, the box is empty again
+
+    place_select(t("home.search"), list(labels), key=key, index=None,
+                 format_func=lambda c: labels.get(c, ""), on_change=chosen,
+                 placeholder=t("home.search_placeholder"), help=t("home.search_help"))
+    target = st.session_state.pop(f"_go.{key}", None)
+    if target in labels:
+        kind, code = str(target).split(":")
+        st.switch_page(PAGES["orp" if kind == "orp" else "town"],
+                       query_params=link_params(**{kind: code}))
+
+
+def profile_table(key: str, full: Callable[[], None], compact: str) -> None:
+    """A profile's indicator table that shows its values at any width: on a phone the
+    ``compact`` Markdown list (``viz.compact``) first, the ``full`` table below it for the
+    details (sources, dates; it scrolls sideways in its own box); on a wider screen the table
+    alone (``page_frame`` CSS shows the ``narrow_`` container on phones only). The table is
+    drawn once, so a page has one table element per table."""
+    with st.container(key=f"narrow_{key}"):
+        st.markdown(compact)
+        st.caption(t("frame.full_table"))
+    full()
+
+
 def indicator_options(b: Bundle, values: pd.DataFrame) -> list[str]:
     available = set(values.loc[values["value"].notna(), "indicator_id"])
     return [i for _, i in grouped_indicators(b.catalog, available)]
@@ -176,7 +258,8 @@ def orp_label(b: Bundle, code: str | None, with_kraj: bool = False) -> str:
 
 
 def attribution() -> None:
-    st.caption(t("common.attribution"))
+    """The ČÚZK boundary line under a map, with the date of the boundaries installed."""
+    st.caption(md(viz_attribution.boundaries(cache.get_bundle(), tr())))
 
 
 def table_map_alt(table: pd.DataFrame, title: str, area: str) -> None:
@@ -186,7 +269,7 @@ def table_map_alt(table: pd.DataFrame, title: str, area: str) -> None:
 
 def hsou_map_alt(b: Bundle, region: str) -> None:
     """:func:`map_alt` of the HSOÚ status map of ``region`` (a kraj or all of Czechia)."""
-    orp = b.orp if region == NATIONAL_CODE else b.orp[b.orp["kraj_code"] == region]
+    orp = in_region(b.orp, region)
     orp = orp.sort_values("orp_name")
     map_alt(alt_text.hsou_status(orp["orp_name"], orp["is_hsou"].astype(bool),
                                  area=region_name(b, region), tr=tr()))
@@ -200,10 +283,7 @@ def map_alt(text: str, container=None) -> None:
 
 def link_params(**params: object) -> dict[str, str]:
     """Query parameters for a link to another page, carrying the language along."""
-    out = {k: str(v) for k, v in params.items() if v is not None}
-    if lang() != DEFAULT_LANG:
-        out["lang"] = lang()
-    return out
+    return urls.link_params(lang(), **params)
 
 
 def page_link(page: str, label: str, **params: object) -> None:
@@ -275,7 +355,7 @@ def source_note(info: SourceInfo | None, *, key: str, text: str | None = None,
     retrieval paths. Everything from the bundle is escaped (``md``, ``md_link``).
     """
     box = container if container is not None else st
-    line = text if text is not None else (format.source_text(info, lang()) if info else "")
+    line = text if text is not None else (formatting.source_text(info, lang()) if info else "")
     box.caption(md(line))
     if info is not None:
         retrieval_popover([("", info)], key=key, container=box)
@@ -287,7 +367,7 @@ def retrieval_popover(items: list[tuple[str, SourceInfo]], *, key: str, containe
     box = container if container is not None else st
     lines = []
     for label, info in items:
-        paths = [md_link(p, p) if safe_url(p) else md(p) for p in format.retrieval(info)]
+        paths = [md_link(p, p) if safe_url(p) else md(p) for p in formatting.retrieval(info)]
         if not paths:
             continue
         if label:
@@ -315,7 +395,7 @@ def notes_box(notes: list[Break], title: str | None = None, container=None) -> N
 
 def source_caption(info: SourceInfo) -> str:
     """The source line as plain text (for ``help`` of a metric: escape with ``md``)."""
-    return format.source_text(info, lang())
+    return formatting.source_text(info, lang())
 
 
 def plain(key: str, **fields: object) -> str:

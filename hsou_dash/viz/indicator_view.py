@@ -19,13 +19,20 @@ import plotly.graph_objects as go
 from hsou_dash.config import NATIONAL_CODE
 from hsou_dash.data.loaders import Bundle
 from hsou_dash.domain import towns
-from hsou_dash.domain.aggregate import CoverageNote, ObecGaps, aggregate, coverage_notes
+from hsou_dash.domain.aggregate import (
+    CoverageNote,
+    ObecGaps,
+    aggregate,
+    base_of,
+    coverage_notes,
+)
 from hsou_dash.domain.catalogue import aggregation_kind, direction, indicator_name
 from hsou_dash.domain.classify import Classification, classify
-from hsou_dash.domain.compare import rank_table
+from hsou_dash.domain.longtable import rank_table, rows_of, unit_of
+from hsou_dash.domain.regions import in_region
 from hsou_dash.domain.sources import SourceInfo, source_info
 from hsou_dash.text import Translator
-from hsou_dash.viz import charts, format, maps, palettes
+from hsou_dash.viz import attribution, charts, formatting, maps, palettes
 from hsou_dash.viz.export import csv_bytes as export_csv
 from hsou_dash.viz.export import display_headers
 from hsou_dash.viz.packed_layer import PackedLayer, outline_layer, pack_geometry
@@ -74,7 +81,7 @@ class IndicatorView:
 
 
 def region_orp(b: Bundle, region: str) -> pd.DataFrame:
-    orp = b.orp if region == NATIONAL_CODE else b.orp[b.orp["kraj_code"] == region]
+    orp = in_region(b.orp, region)
     return orp.reset_index(drop=True)
 
 
@@ -105,7 +112,7 @@ def region_line(b: Bundle, region: str, indicator: str, year: int, unit: str, tr
                 notes.append(text)
 
     def fmt(a) -> str:
-        return format.indicator_value(a.value, indicator, unit, lang, no_data)
+        return formatting.indicator_value(a.value, indicator, unit, lang, no_data)
 
     return RegionLine("" if region == NATIONAL_CODE else fmt(reg), fmt(cz), notes)
 
@@ -122,9 +129,15 @@ def region_text(line: RegionLine, region_name: str, tr: Translator) -> str:
 def coverage_text(note: CoverageNote, tr: Translator, lang: str) -> str:
     """"bez 10 obcí (1 549 obyvatel) bez údajů o daňových příjmech" (plain text)."""
     pop = (tr.plain("trust.gap.population_unknown") if math.isnan(note.population)
-           else format.number(note.population, 0, lang))
-    share = "" if math.isnan(note.share) else format.number(note.share, 1, lang)
+           else formatting.number(note.population, 0, lang))
+    share = "" if math.isnan(note.share) else formatting.number(note.share, 1, lang)
     return tr.plain(note.text_key, n=note.n, population=pop, share=share)
+
+
+def _colors(b: Bundle, indicator: str, k: int, look: maps.Look) -> list[str]:
+    """The class colours: the indicator's palette, or its high-contrast twin."""
+    colors = palettes.for_indicator(b.catalog, indicator, k)
+    return maps.contrast_colors(colors) if look.contrast else colors
 
 
 def _legend_note(b: Bundle, indicator: str, tr: Translator) -> str:
@@ -135,33 +148,34 @@ def build(b: Bundle, geo: gpd.GeoDataFrame, outline: gpd.GeoDataFrame | None, *,
           indicator: str, year: int, scheme: str, k: int, tiles: str, selected: str | None,
           tr: Translator, lang: str, height: int = 560,
           gaps: ObecGaps | None = None,
-          packed: dict[str, list[list[str]]] | None = None) -> IndicatorView:
+          packed: dict[str, list[list[str]]] | None = None,
+          look: maps.Look = maps.PLAIN) -> IndicatorView:
     """Build the view; ``geo`` holds the region's display polygons (``orp_code``); ``gaps``
     (``cache.obec_gaps``) lets the region and Czechia values match numerator and denominator;
-    ``packed`` is the cached ``pack_geometry(geo, "orp_code")`` (computed when not given)."""
+    ``packed`` is the cached ``pack_geometry(geo, "orp_code")`` (computed when not given);
+    ``look``: presenter mode (ORP names on the map) and contrast (:class:`maps.Look`)."""
     territories = region_orp(b, region)[["orp_code", "orp_name", "kraj_name", "is_hsou"]]
     table = rank_table(b.orp_values, territories, "orp_code", indicator, year)
-    rows = b.orp_values[(b.orp_values["indicator_id"] == indicator)
-                        & (b.orp_values["year"] == year)
-                        & b.orp_values["orp_code"].isin(territories["orp_code"])]
-    unit = str(rows["unit"].dropna().iloc[0]) if rows["unit"].notna().any() else ""
-    decimals = format.indicator_decimals(indicator, unit)
+    rows = rows_of(b.orp_values, indicator, year)
+    rows = rows[rows["orp_code"].isin(territories["orp_code"])]
+    unit = unit_of(rows)
+    decimals = formatting.indicator_decimals(indicator, unit)
     no_data = tr.plain("common.no_data")
     values = table.set_index("orp_code")["value"]
-    text = values.map(lambda v: format.indicator_value(v, indicator, unit, lang, no_data))
+    text = values.map(lambda v: formatting.indicator_value(v, indicator, unit, lang, no_data))
     table["value_text"] = table["orp_code"].map(text)
     table["hsou"] = table["is_hsou"].map({True: tr.plain("common.hsou_yes"),
                                           False: tr.plain("common.hsou_no")})
 
     cls = classify(values, scheme, k)
-    colors = palettes.for_indicator(b.catalog, indicator, cls.k)
+    colors = _colors(b, indicator, cls.k, look)
     map_rows = maps.classed_rows(table[["orp_code", "orp_name", "hsou"]], "orp_code", values,
                                  cls.classes, colors, text)
     map_rows["value_text"] = map_rows["value_text"].fillna(no_data)
     missing = int(values.isna().sum())
 
     def short(v: float) -> str:
-        return format.number(v, decimals, lang)
+        return formatting.number(v, decimals, lang)
 
     title = indicator_name(b.catalog, indicator, lang)
     note = _legend_note(b, indicator, tr)
@@ -175,22 +189,21 @@ def build(b: Bundle, geo: gpd.GeoDataFrame, outline: gpd.GeoDataFrame | None, *,
         geo, map_rows, key="orp_code",
         tooltip={"orp_name": tr.plain("common.orp"), "value_text": f"{title} ({year})",
                  "hsou": tr.plain("common.hsou_status")},
-        legend=legend, attribution=tr.plain("common.attribution"), tiles=tiles,
-        outline=outline, selected=selected, height=height, packed=packed,
+        legend=legend, attribution=attribution.boundaries(b, tr), tiles=tiles,
+        outline=outline, selected=selected, height=height, packed=packed, look=look,
+        labels=dict(zip(territories["orp_code"], territories["orp_name"], strict=True))
+        if look.big else None,
     )
     info = source_info(b.catalog, rows, indicator, [year])
-    src = format.source_text(info, lang)
+    src = formatting.source_text(info, lang)
 
     def bars() -> go.Figure:
         return charts.ranked_bars(table, label="orp_name", value="value", text="value_text",
                                   title=f"{title} ({year})", selected=selected, source=src,
                                   hsou_name=tr.plain("common.hsou"), lang=lang)
-    export = table[["rank", "orp_code", "orp_name", "kraj_name", "is_hsou", "value"]].copy()
-    export.insert(0, "indicator_id", indicator)
-    export.insert(1, "year", year)
-    meta = rows.set_index("orp_code")[["unit", "ref_date", "source", "value_type", "note"]]
-    export = export.join(meta, on="orp_code")
-    unit_text = format.unit_label(unit, lang)
+    export = _export(table, ["rank", "orp_code", "orp_name", "kraj_name", "is_hsou", "value"],
+                     rows, "orp_code", indicator, year)
+    unit_text = formatting.unit_label(unit, lang)
     columns = {"rank": (tr("map.col_rank"), "rank", None),
                "orp_name": (tr("map.col_orp"), "text", None),
                "value": (f"{tr('map.col_value')} ({unit_text})" if unit_text
@@ -218,9 +231,15 @@ def _unit_of(b: Bundle, indicator_id: str | None) -> str:
     return str(b.catalog.at[indicator_id, "unit"])
 
 
-def _bounds(geo: gpd.GeoDataFrame) -> list[list[float]]:
-    minx, miny, maxx, maxy = geo.total_bounds
-    return [[float(miny), float(minx)], [float(maxy), float(maxx)]]
+def _export(table: pd.DataFrame, columns: list[str], rows: pd.DataFrame, key: str,
+            indicator: str, year: int) -> pd.DataFrame:
+    """The rank table as its CSV carries it: indicator and year first, ``columns``, then each
+    territory's unit, reference date, source, value type and note from the value ``rows``."""
+    export = table[columns].copy()
+    export.insert(0, "indicator_id", indicator)
+    export.insert(1, "year", year)
+    meta = rows.set_index(key)[["unit", "ref_date", "source", "value_type", "note"]]
+    return export.join(meta, on=key)
 
 
 def build_obec(b: Bundle, values: pd.DataFrame, geo: gpd.GeoDataFrame,
@@ -229,32 +248,33 @@ def build_obec(b: Bundle, values: pd.DataFrame, geo: gpd.GeoDataFrame,
                selected: str | None, tr: Translator, lang: str,
                packed: dict[str, list[list[str]]] | None = None,
                classification: Classification | None = None,
-               height: int = 560, gaps: ObecGaps | None = None) -> IndicatorView:
+               height: int = 560, gaps: ObecGaps | None = None,
+               look: maps.Look = maps.PLAIN) -> IndicatorView:
     """The map page's municipal view of one kraj; usable outside Streamlit (benchmarks).
 
     ``values`` holds the obec values of the kraj, ``geo`` its obec display polygons,
     ``orp_geo`` its ORP polygons (borders drawn on top, no fill), ``packed`` the cached
     :func:`pack_geometry` of ``geo`` and ``classification`` the cached classes of the
     kraj's values (both computed here when not given). Rates resting on fewer than 100
-    persons are flagged in the table, the tooltip and the CSV, and drawn paler.
+    persons are flagged in the table, the tooltip and the CSV, and drawn paler. ``look``:
+    presenter mode (ORP names on the map) and contrast.
     """
     territories = region_obce(b, region)
     table = rank_table(values, territories, "obec_code", indicator, year)
     codes = table["obec_code"].tolist()
     base = towns.counts(values, "obec_code", codes, indicator, year)
     table = table.join(base, on="obec_code")
-    rows = values[(values["indicator_id"] == indicator) & (values["year"] == year)
-                  & values["obec_code"].isin(codes)]
-    unit = (str(rows["unit"].dropna().iloc[0]) if rows["unit"].notna().any()
-            else _unit_of(b, indicator))
+    rows = rows_of(values, indicator, year)
+    rows = rows[rows["obec_code"].isin(codes)]
+    unit = unit_of(rows) or _unit_of(b, indicator)
     no_data = tr.plain("common.no_data")
-    decimals = format.indicator_decimals(indicator, unit)
-    num_id, den_id = towns.base_of(indicator)
+    decimals = formatting.indicator_decimals(indicator, unit)
+    num_id, den_id = base_of(indicator)
     ids = {"value": indicator, "numerator": num_id, "denominator": den_id}
     units = {"value": unit, "numerator": _unit_of(b, num_id), "denominator": _unit_of(b, den_id)}
     for col, u in units.items():
         table[f"{col}_text"] = table[col].map(
-            lambda v, u=u, i=ids[col]: format.indicator_value(v, i, u, lang, no_data))
+            lambda v, u=u, i=ids[col]: formatting.indicator_value(v, i, u, lang, no_data))
     has_base = den_id is not None
     flag = tr.plain("obec_layer.flag", n=towns.SMALL_DENOMINATOR)
     table["flag"] = table["unreliable"].map({True: flag, False: ""})  # tooltip
@@ -267,14 +287,15 @@ def build_obec(b: Bundle, values: pd.DataFrame, geo: gpd.GeoDataFrame,
     values_by = table.set_index("obec_code")["value"]
 
     cls = classification if classification is not None else classify(values_by, scheme, k)
-    colors = palettes.for_indicator(b.catalog, indicator, cls.k)
+    colors = _colors(b, indicator, cls.k, look)
     classes = table["obec_code"].map(cls.classes).fillna(-1).astype(int).tolist()
     fills = [colors[c] if 0 <= c < len(colors) else palettes.NO_DATA for c in classes]
     weak = table["unreliable"].tolist()
     styles, style_index = [], []
     for fill, w in zip(fills, weak, strict=True):
-        style = {"fillColor": fill, "fillOpacity": 0.4 if w else 0.85, "color": "#ffffff",
-                 "weight": 0.5}
+        style = {"fillColor": fill, **look.fill_style(), "weight": 0.5}
+        if w:
+            style["fillOpacity"] = 0.4
         if w:
             style.update(color="#555555", dashArray="2 3")
         if style not in styles:
@@ -282,7 +303,7 @@ def build_obec(b: Bundle, values: pd.DataFrame, geo: gpd.GeoDataFrame,
         style_index.append(styles.index(style))
 
     def short(v: float) -> str:
-        return format.number(v, decimals, lang)
+        return formatting.number(v, decimals, lang)
 
     title = indicator_name(b.catalog, indicator, lang)
     missing = int(values_by.isna().sum())
@@ -303,7 +324,7 @@ def build_obec(b: Bundle, values: pd.DataFrame, geo: gpd.GeoDataFrame,
         tooltip["counts_text"] = " / ".join(names)
         tooltip["flag"] = "⚠"
 
-    fmap = maps.base_map(_bounds(geo), tiles, height)
+    fmap = maps.base_map(maps.bounds(geo), tiles, height, big=look.big)
     packed = packed if packed is not None else pack_geometry(geo, "obec_code")
     fmap.add_child(PackedLayer(table, "obec_code", packed, styles=styles,
                                style_index=style_index, tooltip=tooltip,
@@ -316,10 +337,14 @@ def build_obec(b: Bundle, values: pd.DataFrame, geo: gpd.GeoDataFrame,
     ):
         if layer is not None:
             fmap.add_child(layer)
-    fmap.add_child(maps.Overlay(legend.html(), tr.plain("common.attribution")))
+    if look.big:  # ORP names (354 municipal names would cover the map)
+        orp_names = territories.drop_duplicates("orp_code").set_index("orp_code")["orp_name"]
+        fmap.add_child(maps.Labels(maps.label_points(orp_geo,
+                                                     orp_geo["orp_code"].map(orp_names))))
+    fmap.add_child(maps.Overlay(legend.html(), attribution.boundaries(b, tr)))
 
     info = source_info(b.catalog, rows, indicator, [year])
-    src = format.source_text(info, lang)
+    src = formatting.source_text(info, lang)
     sel_orp = None
     if selected is not None and selected in set(codes):
         sel_orp = table.loc[table["obec_code"] == selected, "orp_code"].iloc[0]
@@ -333,13 +358,10 @@ def build_obec(b: Bundle, values: pd.DataFrame, geo: gpd.GeoDataFrame,
             hsou=None, selected=selected, source=src, lang=lang,
             title=tr.plain("obec_layer.bars_title", title=title, year=year,
                      orp=part["orp_name"].iloc[0]))
-    export = table[["rank", "obec_code", "obec_name", "orp_code", "orp_name", "value",
-                    "numerator", "denominator", "unreliable"]].copy()
-    export.insert(0, "indicator_id", indicator)
-    export.insert(1, "year", year)
-    meta = rows.set_index("obec_code")[["unit", "ref_date", "source", "value_type", "note"]]
-    export = export.join(meta, on="obec_code")
-    unit_text = format.unit_label(unit, lang)
+    export = _export(table, ["rank", "obec_code", "obec_name", "orp_code", "orp_name", "value",
+                             "numerator", "denominator", "unreliable"],
+                     rows, "obec_code", indicator, year)
+    unit_text = formatting.unit_label(unit, lang)
     columns = {"rank": (tr("map.col_rank"), "rank", None),
                "obec_name": (tr("common.obec"), "text", None),
                "orp_name": (tr("common.orp"), "text", None),
@@ -358,33 +380,3 @@ def build_obec(b: Bundle, values: pd.DataFrame, geo: gpd.GeoDataFrame,
                          unreliable=unreliable, headers=headers, info=info, legend_note=note,
                          region_line=region_line(b, region, indicator, year, unit, tr, lang,
                                                  gaps))
-
-
-def municipal_view(b: Bundle, region: str = "CZ042", indicator: str = "unemployment_share",
-                   year: int = 2020, lang: str = "cs", selected: str | None = None
-                   ) -> IndicatorView:
-    """The map page's municipal view straight from the bundle, without Streamlit or its
-    caches: for scripts such as ``benchmarks/run.py`` (payload = ``len(view.map.get_root()
-    .render())`` or streamlit-folium's ``_get_map_string(view.map)``)."""
-    from hsou_dash import config
-    from hsou_dash.data import geometry, loaders
-    from hsou_dash.text import translator
-
-    if region == loaders.DETAILED_KRAJ:
-        geo, values = loaders.obec_display_geometry(b.root, geometry.LOCAL, config.cache_dir()), \
-            b.obec_values
-    else:
-        geo = loaders.obec_cz_display_geometry(b.root, geometry.LOCAL, config.cache_dir())
-        if geo is None:
-            raise ValueError(f"no municipal polygons for {region} in this bundle")
-        codes = b.obce.loc[b.obce["kraj_code"] == region, "obec_code"]
-        values = loaders.load_obec_values_cz(b.root)
-        values = values[values["obec_code"].isin(codes)]
-    geo = geo[geo["kraj_code"] == region].reset_index(drop=True)
-    orp = loaders.orp_display_geometry(b.root, geometry.REGIONAL, config.cache_dir())
-    orp = orp[orp["kraj_code"] == region].reset_index(drop=True)
-    hsou = orp[orp["orp_code"].isin(b.orp.loc[b.orp["is_hsou"], "orp_code"])]
-    outline = None if hsou.empty else gpd.GeoDataFrame(geometry=[hsou.union_all()], crs=hsou.crs)
-    return build_obec(b, values, geo, orp, outline, region=region, indicator=indicator,
-                      year=year, scheme="fisher_jenks", k=5, tiles="none", selected=selected,
-                      tr=translator(lang), lang=lang)

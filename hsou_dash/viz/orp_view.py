@@ -10,6 +10,7 @@ paths kept apart for the "how we got the data" detail.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import folium
@@ -17,14 +18,17 @@ import geopandas as gpd
 import pandas as pd
 import plotly.graph_objects as go
 
+from hsou_dash import urls
 from hsou_dash.data.loaders import Bundle
 from hsou_dash.domain import dates, sources
 from hsou_dash.domain.aggregate import ObecGaps
 from hsou_dash.domain.catalogue import indicator_name
+from hsou_dash.domain.longtable import rows_of, unit_of
 from hsou_dash.domain.profile import Level, aggregate_series, profile, series, trend_indicators
+from hsou_dash.domain.regions import orp_codes
 from hsou_dash.escape import Markdown
 from hsou_dash.text import Translator
-from hsou_dash.viz import charts, format, maps, trust_view
+from hsou_dash.viz import charts, formatting, maps, trust_view
 from hsou_dash.viz.export import csv_bytes
 
 KEY_INDICATORS = ("unemployment_share", "distraint_share", "ageing_index",
@@ -67,7 +71,7 @@ def levels(b: Bundle, code: str, gaps: ObecGaps | None = None) -> tuple[Level, L
     """The ORP, its kraj and Czechia over ORP values; ``gaps`` keeps numerator and denominator
     of ratios over a declared obec gap on the same obce (else those read "no data")."""
     kraj_code = b.orp.loc[b.orp["orp_code"] == code, "kraj_code"].iloc[0]
-    kraj = b.orp.loc[b.orp["kraj_code"] == kraj_code, "orp_code"].tolist()
+    kraj = orp_codes(b.orp, kraj_code)
     return (Level("orp", b.orp_values, "orp_code", [code], gaps),
             Level("kraj", b.orp_values, "orp_code", kraj, gaps),
             Level("cz", b.orp_values, "orp_code", b.orp["orp_code"].tolist(), gaps))
@@ -104,7 +108,7 @@ def build(b: Bundle, code: str, tr: Translator, lang: str,
             texts[lvl.name] = (year_texts if lvl.name == "orp" else []) + cov
             marks[lvl.name] = notes.marks(texts[lvl.name])
         cells = {name: trust_view.with_mark(
-            format.indicator_value(v, ind, unit, lang, no_data), marks[name])
+            formatting.indicator_value(v, ind, unit, lang, no_data), marks[name])
             for name, v in (("orp", r["value"]), ("kraj", r["kraj"]), ("cz", r["cz"]))}
         name = indicator_name(b.catalog, ind, lang)
         rows.append({
@@ -126,7 +130,7 @@ def build(b: Bundle, code: str, tr: Translator, lang: str,
             help_text = "\n\n".join([trust_view.source_text(info, lang), *texts["orp"]])
             key_figures.append(KeyFigure(
                 ind, f"{name} ({year})",
-                format.indicator_value(r["value"], ind, unit, lang, no_data),
+                formatting.indicator_value(r["value"], ind, unit, lang, no_data),
                 cells["kraj"], cells["cz"], help_text, marks["orp"]))
     hsou = sources.hsou_list_source(b.orp[b.orp["orp_code"] == code])
     retrieval.append((tr.plain("orp.hsou_list"), hsou.retrieval))
@@ -149,18 +153,17 @@ def trend_figure(b: Bundle, p: OrpProfile, indicator: str, tr: Translator,
     a gap in every line (never joined over), breaks in the series are marked."""
     own = series(b.orp_values, "orp_code", p.code, indicator)
     years = own.index.tolist()
-    rows = b.orp_values[(b.orp_values["indicator_id"] == indicator)
-                        & (b.orp_values["orp_code"] == p.code)]
-    unit = str(rows["unit"].dropna().iloc[0]) if rows["unit"].notna().any() else ""
+    rows = rows_of(b.orp_values, indicator)
+    unit = unit_of(rows[rows["orp_code"] == p.code])
     lines = {str(p.facts["orp_name"]): own,
              str(p.facts["kraj_name"]): aggregate_series(p.levels[1], indicator, years),
              tr.plain("common.czechia"): aggregate_series(p.levels[2], indicator, years)}
     info = trust_view.source_info(rows, b.catalog, indicator, years)
     return charts.trend(lines, title=indicator_name(b.catalog, indicator, lang),
-                        unit=format.unit_label(unit, lang),
+                        unit=formatting.unit_label(unit, lang),
                         source=trust_view.source_text(info, lang),
                         highlight=str(p.facts["orp_name"]),
-                        decimals=format.indicator_decimals(indicator, unit), lang=lang,
+                        decimals=formatting.indicator_decimals(indicator, unit), lang=lang,
                         breaks=charts.break_marks(indicator, years, tr, p.code),
                         missing_label=tr.plain("chart.missing_years"))
 
@@ -171,10 +174,15 @@ def trend_notes(b: Bundle, p: OrpProfile, indicator: str, tr: Translator) -> lis
     return trust_view.span_texts(indicator, years, tr, p.code)
 
 
-def locator_map(geo: gpd.GeoDataFrame, p: OrpProfile, tr: Translator) -> folium.Map:
-    return maps.locator(geo, "orp_code", p.code, attribution=tr("common.attribution"),
+def locator_map(geo: gpd.GeoDataFrame, p: OrpProfile, tr: Translator,
+                look: maps.Look = maps.PLAIN, names: Mapping[str, str] | None = None, *,
+                attribution: str) -> folium.Map:
+    """The ORP within its kraj; presenter mode (``look``) writes ``names`` (code → ORP name)
+    on the map; ``attribution``: the boundary line (``viz.attribution.boundaries``)."""
+    return maps.locator(geo, "orp_code", p.code, attribution=attribution,
                         context_label=str(p.facts["kraj_name"]),
-                        focus_label=str(p.facts["orp_name"]))
+                        focus_label=str(p.facts["orp_name"]), look=look,
+                        labels=names if look.big else None)
 
 
 def municipalities(b: Bundle, code: str, obec_values: pd.DataFrame,
@@ -185,14 +193,13 @@ def municipalities(b: Bundle, code: str, obec_values: pd.DataFrame,
     Streamlit number column would follow the browser's locale, not the page's language.
     """
     obce = b.obce.loc[b.obce["orp_code"] == code, ["obec_code", "obec_name"]].copy()
-    pop = obec_values[(obec_values["indicator_id"] == "population")
-                      & obec_values["obec_code"].isin(obce["obec_code"])
-                      & obec_values["value"].notna()]
+    pop = rows_of(obec_values, "population")
+    pop = pop[pop["obec_code"].isin(obce["obec_code"]) & pop["value"].notna()]
     latest = pop.sort_values("year").groupby("obec_code").tail(1).set_index("obec_code")
     obce["population"] = obce["obec_code"].map(latest["value"])
     obce["year"] = obce["obec_code"].map(latest["year"]).astype("Int64")
-    obce["population_text"] = [format.number(v, 0, lang) if pd.notna(v) else ""
+    obce["population_text"] = [formatting.number(v, 0, lang) if pd.notna(v) else ""
                                for v in obce["population"]]
-    obce["profile"] = "/town?obec=" + obce["obec_code"] + ("&lang=en" if lang == "en" else "")
+    obce["profile"] = [urls.href("town", lang, obec=c) for c in obce["obec_code"]]
     return obce.sort_values(["population", "obec_name"], ascending=[False, True],
                             na_position="last").reset_index(drop=True)

@@ -17,11 +17,13 @@ import plotly.graph_objects as go
 
 from hsou_dash.data.loaders import Bundle
 from hsou_dash.domain import dates, sources, towns
+from hsou_dash.domain.aggregate import base_counts, base_of
 from hsou_dash.domain.catalogue import aggregation_kind, indicator_name
 from hsou_dash.domain.profile import aggregate_series, series, trend_indicators
 from hsou_dash.escape import Markdown
 from hsou_dash.text import Translator
-from hsou_dash.viz import charts, format, maps, palettes, trust_view
+from hsou_dash.viz import attribution as viz_attribution
+from hsou_dash.viz import charts, formatting, maps, palettes, trust_view
 from hsou_dash.viz.export import csv_bytes
 from hsou_dash.viz.packed_layer import PackedLayer, outline_layer, pack_geometry
 
@@ -74,14 +76,14 @@ def facts(b: Bundle, m: towns.Membership, values: pd.DataFrame, areas: pd.DataFr
         info = trust_view.source_info(own, b.catalog, "population", [int(pop["year"])])
         population = Fact(
             tr("common.population"),
-            format.indicator_value(pop["value"], "population", "persons", lang, no_data),
+            formatting.indicator_value(pop["value"], "population", "persons", lang, no_data),
             trust_view.source_text(info, lang))
     row = areas[areas["obec_code"] == m.obec_code]
     area = Fact(tr("town.area"), no_data, "")
     if not row.empty and not math.isnan(float(row["area_km2"].iloc[0])):
         km2 = float(row["area_km2"].iloc[0])
         key = "town.area_computed" if bool(row["computed"].iloc[0]) else "town.area_source"
-        area = Fact(tr("town.area"), f"{format.number(km2, 2, lang)}\u00a0km²", tr.plain(key))
+        area = Fact(tr("town.area"), f"{formatting.number(km2, 2, lang)}\u00a0km²", tr.plain(key))
     return population, area
 
 
@@ -105,7 +107,7 @@ def build(b: Bundle, m: towns.Membership, values: pd.DataFrame, prof: pd.DataFra
     rows, raw, retrieval = [], [], []
 
     def fmt(v: float, ind: str | None, unit: str) -> str:
-        return format.indicator_value(v, ind, unit, lang, no_data)
+        return formatting.indicator_value(v, ind, unit, lang, no_data)
 
     def rank(pos: float | None, n: int) -> str:
         if pos is None or (isinstance(pos, float) and math.isnan(pos)):
@@ -115,8 +117,8 @@ def build(b: Bundle, m: towns.Membership, values: pd.DataFrame, prof: pd.DataFra
     for r in prof.itertuples(index=False):
         ind, year = r.indicator_id, int(r.year)
         unit = str(r.unit) if isinstance(r.unit, str) and r.unit else _unit(b, ind)
-        num_id, den_id = towns.base_of(ind)
-        num, den = towns.base_counts(values, "obec_code", m.obec_code, ind, year)
+        num_id, den_id = base_of(ind)
+        num, den = base_counts(values, "obec_code", [m.obec_code], ind, year).iloc[0]
         weak = den_id is not None and towns.is_unreliable(den)
         counts = fmt(den, den_id, _unit(b, den_id)) if den_id else ""
         if num_id:
@@ -189,8 +191,8 @@ def trend(b: Bundle, m: towns.Membership, values: pd.DataFrame, indicator_id: st
     rows = values[(values["obec_code"] == m.obec_code) & (values["indicator_id"] == indicator_id)]
     units = rows["unit"].dropna()
     raw_unit = str(units.iloc[-1]) if len(units) else _unit(b, indicator_id)
-    unit = format.unit_label(raw_unit, lang)
-    decimals = format.indicator_decimals(indicator_id, raw_unit)
+    unit = formatting.unit_label(raw_unit, lang)
+    decimals = formatting.indicator_decimals(indicator_id, raw_unit)
     if aggregation_kind(indicator_id) == "count":
         lines = {k: index_series(v) for k, v in lines.items()}
         unit, decimals = tr.plain("town.index_unit"), 1
@@ -221,20 +223,23 @@ def index_series(s: pd.Series) -> pd.Series:
 
 
 def locator(b: Bundle, m: towns.Membership, obce_geo: gpd.GeoDataFrame | None,
-            orp_geo: gpd.GeoDataFrame, tr: Translator, height: int = 360) -> folium.Map:
+            orp_geo: gpd.GeoDataFrame, tr: Translator, height: int = 360,
+            look: maps.Look = maps.PLAIN) -> folium.Map:
     """The town within its ORP, the obce around drawn lightly, the ORP border on top.
 
     ``obce_geo``: municipal display polygons around the town (all of Czechia when the bundle
     has them, so neighbours across a kraj border show too). Without polygons for the town,
-    its ORP is shown within its kraj instead.
+    its ORP is shown within its kraj instead. Presenter mode (``look``) writes the names of
+    the ORP's obce on the map.
     """
-    attribution = tr("common.attribution")
+    attribution = viz_attribution.boundaries(b, tr)
     orp_shape = orp_geo[orp_geo["orp_code"] == m.orp_code]
     if obce_geo is None or m.obec_code not in set(obce_geo["obec_code"]):
         kraj = orp_geo[orp_geo["kraj_code"] == m.kraj_code]
         return maps.locator(kraj, "orp_code", m.orp_code, attribution=attribution,
                             context_label=tr("town.locator_other_orp"),
-                            focus_label=f"{tr('common.orp')} {m.orp_name}", height=height)
+                            focus_label=f"{tr('common.orp')} {m.orp_name}", height=height,
+                            look=look)
     own = obce_geo[obce_geo["orp_code"] == m.orp_code]
     minx, miny, maxx, maxy = own.total_bounds
     pad = 0.25 * max(maxx - minx, maxy - miny)
@@ -246,7 +251,7 @@ def locator(b: Bundle, m: towns.Membership, obce_geo: gpd.GeoDataFrame | None,
     style = [2 if c == m.obec_code else 1 if o == m.orp_code else 0
              for c, o in zip(rows["obec_code"], rows["orp_code"], strict=True)]
     fmap = maps.base_map([[float(miny), float(minx)], [float(maxy), float(maxx)]], "none",
-                         height)
+                         height, big=look.big)
     fmap.add_child(PackedLayer(
         rows, "obec_code", pack_geometry(near, "obec_code"),
         styles=[{"fillColor": AROUND, "fillOpacity": 0.8, "color": "#ffffff", "weight": 0.8},
@@ -260,5 +265,8 @@ def locator(b: Bundle, m: towns.Membership, obce_geo: gpd.GeoDataFrame | None,
     legend = maps.Legend("", [(FOCUS, m.obec_name),
                               (MEMBER, tr.plain("town.locator_members", orp=m.orp_name)),
                               (AROUND, tr("town.locator_around"))])
+    if look.big:
+        names = b.obce.set_index("obec_code")["obec_name"]
+        fmap.add_child(maps.Labels(maps.label_points(own, own["obec_code"].map(names))))
     fmap.add_child(maps.Overlay(legend.html(), attribution))
     return fmap
