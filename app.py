@@ -5,13 +5,14 @@ from __future__ import annotations
 import streamlit as st
 
 from hsou_dash.data.loaders import DATA_ERRORS
-from hsou_dash.ui import page_frame
+from hsou_dash.ui import page_frame, state
 from hsou_dash.ui.bootstrap import ensure_bundle
 from hsou_dash.ui.text import init_lang, language_switch, t
-from hsou_dash.ui.widgets import PAGES, bundle_problem
+from hsou_dash.ui.widgets import PAGES, bundle_problem, frame_ran
 
 st.set_page_config(layout="wide", initial_sidebar_state="collapsed")
 
+frame_ran()  # a page rerun to leave Streamlit's old pages/ mode found the frame
 init_lang()
 _, corner = st.columns([5, 1])
 language_switch(corner)
@@ -35,11 +36,14 @@ nav = st.navigation(
     position="top",
 )
 # each page its own browser title; <html lang> follows the language; readable captions
-page_frame.apply(next((n for n, p in pages.items() if p.url_path == nav.url_path), None))
+current = next((n for n, p in pages.items() if p.url_path == nav.url_path), None)
+page_frame.apply(current)
 try:
     nav.run()
 except DATA_ERRORS as exc:  # a data file vanished or broke mid-page: the bundle message, no
     bundle_problem(exc)     # traceback (Streamlit's stop/rerun are BaseExceptions: they pass)
+else:
+    state.remember_widgets(current)  # so the next run can tell a widget change from a link
 
 st.divider()
 st.caption(t("app.footer"))

@@ -21,10 +21,8 @@ import argparse
 import json
 import logging
 import statistics
-import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -34,7 +32,7 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 import browser  # noqa: E402
 import load  # noqa: E402
 import municipal  # noqa: E402
-from servers import free_port, rss_mb  # noqa: E402
+from servers import proxied, rss_mb, streamlit  # noqa: E402
 
 from hsou_dash import config  # noqa: E402
 from hsou_dash.data import geometry, loaders  # noqa: E402
@@ -103,64 +101,43 @@ def warm_rerun(key: str, choices: list[str], n: int = 9) -> float:
     return statistics.median(times[2:])  # the first runs fill the caches
 
 
-def cold_start() -> tuple[float, float, float, float]:
-    """Fresh ``streamlit run`` → Chromium opens /map → the first ORP polygon is drawn."""
+def _two_visits(url: str) -> tuple[float, float]:
+    """Seconds until Chromium has drawn the map at ``url``: the first visitor after a start,
+    then a second one (warm caches)."""
     from playwright.sync_api import sync_playwright
 
-    port = free_port()
+    with sync_playwright() as p:
+        br = browser._launch(p)
+        results = []
+        for _ in range(2):
+            page = br.new_page(viewport={"width": 1400, "height": 1000})
+            t1 = time.perf_counter()
+            page.goto(url)
+            browser._drawn(page, "map")
+            results.append(time.perf_counter() - t1)
+            page.close()
+        br.close()
+    return results[0], results[1]
+
+
+def cold_start() -> tuple[float, float, float, float]:
+    """Fresh ``streamlit run`` → Chromium opens /map → the first ORP polygon is drawn.
+    Returns (seconds until the server answers, first visitor, second visitor, RSS MB)."""
     t0 = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"),
-                             "--server.port", str(port), "--server.address", "127.0.0.1",
-                             "--server.headless", "true"],
-                            cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        while True:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1)
-                break
-            except OSError:
-                if proc.poll() is not None or time.perf_counter() - t0 > 90:
-                    raise RuntimeError("streamlit did not start") from None
-                time.sleep(0.1)
+    with streamlit() as server:
         server_up = time.perf_counter() - t0
-        with sync_playwright() as p:
-            br = browser._launch(p)
-            results = []
-            for _ in range(2):  # first visitor after start, then a second (warm caches)
-                page = br.new_page(viewport={"width": 1400, "height": 1000})
-                t1 = time.perf_counter()
-                page.goto(f"http://127.0.0.1:{port}/map?region=CZ042")
-                browser._drawn(page, "map")
-                results.append(time.perf_counter() - t1)
-                page.close()
-            br.close()
-        return server_up, results[0], results[1], rss_mb([proc.pid])
-    finally:
-        proc.terminate()
-        proc.wait(timeout=15)
+        first, second = _two_visits(f"{server.url}/map?region=CZ042")
+        return server_up, first, second, rss_mb(server.pids)
 
 
 def cold_start_served() -> tuple[float, float, float]:
     """``make serve`` with one replica (deploy/serve.py: health, then the warm-up run through
     the script health check, then nginx) → Chromium opens /map → first ORP polygon drawn.
     Returns (seconds until serve.py is ready, first visitor, second visitor)."""
-    from playwright.sync_api import sync_playwright
-    from servers import proxied
-
     t0 = time.perf_counter()
-    with proxied(1) as d, sync_playwright() as p:
+    with proxied(1) as d:
         ready = time.perf_counter() - t0
-        br = browser._launch(p)
-        results = []
-        for _ in range(2):
-            page = br.new_page(viewport={"width": 1400, "height": 1000})
-            t1 = time.perf_counter()
-            page.goto(f"{d.url}/map?region=CZ042")
-            browser._drawn(page, "map")
-            results.append(time.perf_counter() - t1)
-            page.close()
-        br.close()
-    return ready, results[0], results[1]
+        return ready, *_two_visits(f"{d.url}/map?region=CZ042")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -6,31 +6,23 @@ Everything listens on 127.0.0.1 and is stopped by the context managers, also on 
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from deploy.serve import Deployment, Settings, wait_healthy  # noqa: E402
+from deploy.local import Server, free_port, local_streamlit  # noqa: E402
+from deploy.serve import Deployment, Settings  # noqa: E402
 
 BENCH = REPO / "benchmarks"
 BARE_WRITE = BENCH / "bare" / "write.py"
 BARE_FOLIUM = BENCH / "bare" / "folium_map.py"
 LOGS = BENCH / "results" / "logs"
 _TICK = os.sysconf("SC_CLK_TCK")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def cpu_seconds(pids: Sequence[int]) -> float:
@@ -58,22 +50,6 @@ def rss_mb(pids: Sequence[int]) -> float:
     return total_kb / 1024
 
 
-@dataclass
-class Server:
-    """One ``streamlit run`` process on 127.0.0.1."""
-
-    proc: subprocess.Popen
-    port: int
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    @property
-    def pids(self) -> list[int]:
-        return [self.proc.pid] if self.proc.poll() is None else []
-
-
 def _ensure_bare_static() -> None:
     """The bare folium page serves Leaflet like the app: from a ``static`` folder beside it."""
     link = BARE_FOLIUM.parent / "static"
@@ -88,24 +64,11 @@ def streamlit(script: Path = REPO / "app.py", *flags: str) -> Iterator[Server]:
         _ensure_bare_static()
     LOGS.mkdir(parents=True, exist_ok=True)
     port = free_port()
-    with open(LOGS / f"{script.stem}-{port}.log", "w") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
-             "--server.address", "127.0.0.1", "--server.headless", "true",
-             "--browser.gatherUsageStats", "false", "--server.enableStaticServing", "true",
-             # as the public replicas: code edited meanwhile must not reload mid-benchmark
-             "--server.fileWatcherType", "none", *flags],
-            cwd=REPO, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-        try:
-            wait_healthy(f"http://127.0.0.1:{port}/_stcore/health", 90, proc)
-            yield Server(proc, port)
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+    with (open(LOGS / f"{script.stem}-{port}.log", "w") as log,
+          # as the public replicas: code edited meanwhile must not reload mid-benchmark
+          local_streamlit("--server.enableStaticServing", "true", "--server.fileWatcherType",
+                          "none", *flags, script=script, port=port, log=log) as server):
+        yield server
 
 
 @contextmanager

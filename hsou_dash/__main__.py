@@ -58,6 +58,24 @@ def _lock_option(parser: argparse.ArgumentParser) -> None:
                              f"{DEFAULT_LOCK_TIMEOUT:g})")
 
 
+def _fetch_options(parser: argparse.ArgumentParser) -> None:
+    """``--deadline``, ``--min-rate``, ``--grace``, ``--timeout`` of ``data install``, each
+    saying the environment variable and default it overrides (one table, one help format)."""
+    d = FetchLimits()
+    for flag, what, env, default in (
+        ("--deadline", "seconds for the whole download", config.ENV_FETCH_DEADLINE,
+         f"{d.deadline:g}; 0 = none"),
+        ("--min-rate", "minimum average kB/s after the grace period", config.ENV_FETCH_MIN_RATE,
+         f"{d.min_rate / 1000:g}; 0 = none"),
+        ("--grace", "seconds before the minimum rate applies", config.ENV_FETCH_GRACE,
+         f"{d.grace:g}"),
+        ("--timeout", "seconds one request may wait for data", config.ENV_FETCH_TIMEOUT,
+         f"{d.request_timeout:g}"),
+    ):
+        parser.add_argument(flag, type=_seconds, default=None,
+                            help=f"{what} (default ${env} or {default})")
+
+
 def _target_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--target", type=Path, default=None,
                         help=f"bundle folder (default ${config.ENV_DATA_DIR} or data/bundle); "
@@ -160,19 +178,7 @@ def main(argv: list[str] | None = None) -> int:
     inst = dsub.add_parser("install", help="install a bundle from a folder or an http(s) URL")
     inst.add_argument("source")
     _target_option(inst)
-    d = FetchLimits()
-    inst.add_argument("--deadline", type=_seconds, default=None,
-                      help=f"seconds for the whole download (default ${config.ENV_FETCH_DEADLINE}"
-                           f" or {d.deadline:g}; 0 = none)")
-    inst.add_argument("--min-rate", type=_seconds, default=None,
-                      help=f"minimum average kB/s after the grace period (default "
-                           f"${config.ENV_FETCH_MIN_RATE} or {d.min_rate / 1000:g}; 0 = none)")
-    inst.add_argument("--grace", type=_seconds, default=None,
-                      help=f"seconds before the minimum rate applies (default "
-                           f"${config.ENV_FETCH_GRACE} or {d.grace:g})")
-    inst.add_argument("--timeout", type=_seconds, default=None,
-                      help=f"seconds one request may wait for data (default "
-                           f"${config.ENV_FETCH_TIMEOUT} or {d.request_timeout:g})")
+    _fetch_options(inst)
     _lock_option(inst)
     _boundaries_parser(dsub)
     chk = dsub.add_parser("check", help="validate an installed (or any) bundle folder")

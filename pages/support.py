@@ -6,12 +6,12 @@ import streamlit as st
 
 from hsou_dash.config import DEFAULT_REGION
 from hsou_dash.domain import support
-from hsou_dash.domain.support.params import TABS, parse_support_params
 from hsou_dash.escape import md
 from hsou_dash.ui import cache, state, widgets
 from hsou_dash.ui import support_section as section
 from hsou_dash.ui.text import lang, t, t_plain, tr
-from hsou_dash.urls import parse_region
+from hsou_dash.urls import SUPPORT_TABS as TABS
+from hsou_dash.urls import parse_support_params
 from hsou_dash.viz import support_view as view
 
 b = widgets.bundle_or_stop()
@@ -22,14 +22,13 @@ if table is None:  # register and instrument records disagree: said why, nothing
 ids = table["instrument_id"].tolist()
 params, fresh = state.read("support")
 elig_options = support.eligibility_options(table)
-parsed = parse_support_params(params, ids, support.provider_options(table), elig_options)
+parsed = parse_support_params(params, b.kraje, ids, support.provider_options(table), elig_options)
 v = parsed.values
-region0 = parse_region(params.get("region"), b.kraje, parsed)
 tab_labels = {t(f"support.tab_{n}"): n for n in TABS}
 state.seed({"support.providers": list(v["providers"]), "support.levels": list(v["levels"]),
             "support.elig": list(v["eligibility"]), "support.measure": v["measure"],
             "support.instrument": v["instrument"] or (ids[0] if ids else None),
-            "support.region": region0, "support.scale": v["scale"],
+            "support.region": v["region"], "support.scale": v["scale"],
             "support.tab": t(f"support.tab_{v['tab']}"),
             "support._picked": bool(v["instrument"])}, fresh)
 labels = {r["instrument_id"]: view.short(r, tr(), lang()) for _, r in table.iterrows()}
@@ -63,17 +62,15 @@ tabs = dict(zip(TABS, st.tabs(list(tab_labels), key="support.tab", on_change="re
                 strict=True))
 tab = tab_labels[st.session_state["support.tab"]]
 iid = st.session_state.get("support.instrument") or v["instrument"]
-region = st.session_state.get("support.region", region0)
+region = st.session_state.get("support.region", v["region"])
 measure = st.session_state.get("support.measure", v["measure"])
 scale = st.session_state.get("support.scale", v["scale"])
 
 with tabs[tab]:
     if tab == "catalogue":
-        df, _ = view.catalogue(shown, kinds, tr(), lang())
         if shown.empty:
             st.info(t("support.none_shown"))
-        st.dataframe(df, hide_index=True, width="stretch",
-                     column_config=section.catalogue_columns())
+        section.render_catalogue(shown, kinds)
         st.caption(t("support.quoted"))
         widgets.csv_downloads(view.catalogue_export(shown, kinds),
                               t_plain("support.download_name"), "support.dl",
@@ -83,7 +80,7 @@ with tabs[tab]:
             with st.expander(f"{md(labels[row['instrument_id']])} — {elig_label}"):
                 section.render_instrument_card(row)
     elif tab == "money":
-        fig, missing = view.allocations(shown, kinds, tr(), lang())
+        fig, missing = view.allocations(shown, kinds, tr(), lang(), today)
         if fig is None:
             st.info(t("support.alloc.empty"))
         else:
@@ -100,7 +97,7 @@ with tabs[tab]:
             st.caption(t("support.timeline.unknown", names=", ".join(unknown)))
     elif tab == "matrix":
         if not shown.empty:
-            widgets.chart(view.matrix(shown, tr(), lang()), key="support.matrix")
+            widgets.chart(view.matrix(shown, tr(), lang(), today), key="support.matrix")
         st.caption(t("support.matrix.note"))
     elif tab == "territory":
         section.render_territories(b, tables, shown)

@@ -50,6 +50,14 @@ DETAILED_KRAJ = "CZ042"
 #: axes swapped or is not in degrees, and the map would be drawn somewhere else.
 CZECHIA_BOUNDS = (12.0, 48.5, 18.9, 51.1)
 
+#: The municipal long table's shape, shared by the Ústecký and the national file.
+_OBEC_LONG: dict = dict(
+    columns=("obec_code", "obec_name", "orp_code", *LONG_COLUMNS),
+    key=("obec_code", "indicator_id", "year"),
+    codes={"obec_code": 6, "orp_code": 4},
+    numeric=("year", "value"),
+)
+
 FILES: tuple[FileSpec, ...] = (
     FileSpec(
         "boundaries/orp.geojson",
@@ -103,21 +111,9 @@ FILES: tuple[FileSpec, ...] = (
         codes={"orp_code": 4},
         numeric=("year", "value"),
     ),
-    FileSpec(
-        "indicators/indicators_obec.csv",
-        columns=("obec_code", "obec_name", "orp_code", *LONG_COLUMNS),
-        key=("obec_code", "indicator_id", "year"),
-        codes={"obec_code": 6, "orp_code": 4},
-        numeric=("year", "value"),
-    ),
-    FileSpec(
-        "indicators/indicators_obec_cz.csv.gz",
-        required=False,
-        columns=("obec_code", "obec_name", "orp_code", *LONG_COLUMNS),
-        key=("obec_code", "indicator_id", "year"),
-        codes={"obec_code": 6, "orp_code": 4},
-        numeric=("year", "value"),
-    ),
+    FileSpec("indicators/indicators_obec.csv", **_OBEC_LONG),
+    # the same table for every obec of Czechia (optional: the app then covers Ústecký kraj)
+    FileSpec("indicators/indicators_obec_cz.csv.gz", required=False, **_OBEC_LONG),
     FileSpec(
         "indicators/hsou_classification.csv",
         columns=("orp_code", "orp_name", "kraj_code", "is_hsou_srr2021",

@@ -13,10 +13,10 @@ from typing import Any
 
 import streamlit as st
 
-from hsou_dash.domain.presenter import Presenter, indicators_param, parse_presenter, step
+from hsou_dash.domain.presenter import Presenter, step
 from hsou_dash.ui import page_frame, state
 from hsou_dash.ui.text import t
-from hsou_dash.urls import Notice
+from hsou_dash.urls import Notice, indicators_param, parse_presenter
 from hsou_dash.viz import maps
 
 

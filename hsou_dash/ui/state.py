@@ -23,16 +23,48 @@ def _current() -> dict[str, str]:
     return {k: st.query_params.get(k) for k in st.query_params.keys()}
 
 
-#: Seconds during which an address this page wrote may still come back from the browser after
-#: the page wrote a newer one. Each rerun carries the browser's address as it is at that moment;
-#: a quick second change (arrow keys on a slider, two fast clicks) can leave before the address
-#: written by the previous rerun reached the browser. Such an echo is not a new link to follow:
-#: seeding the widgets from it would throw the user's latest choice away (the slider jumps
-#: back). The clock starts when an address is *replaced*, not when it was written: a view can
-#: stay on screen for minutes before the user moves a widget, and its address must still count
-#: as an echo for the reruns that follow (a loaded server was seen taking several seconds per
-#: rerun, hence the generous window).
-ECHO_SECONDS = 10.0
+#: Seconds during which an address this page replaced may still come back from the browser.
+#: Each rerun carries the browser's address as it is at that moment, and the address written by
+#: the previous rerun may not have reached the browser yet. A rerun caused by one of the page's
+#: own widgets never follows the address it carries (see :func:`remember_widgets`); this window
+#: covers the other reruns (``st.rerun``, a reconnect) that come right after a change. It is
+#: short, so that a link back to a view seen a moment ago (Mašťov → Štětí → Mašťov) is
+#: followed. The clock starts when an address is *replaced*, not when it was written.
+ECHO_SECONDS = 1.5
+
+
+def _same(a: Any, b: Any) -> bool:
+    try:
+        return bool(a == b)
+    except (TypeError, ValueError):  # arrays and frames have no single truth value
+        return a is b
+
+
+def remember_widgets(page: str | None) -> None:
+    """At the end of a run: the values of ``page``'s widgets (keys ``"<page>.…"``).
+
+    The next run compares them with what the browser sends. A difference means a person
+    moved one of the page's widgets (or clicked its map): that rerun's address is whatever the
+    browser showed at that moment — possibly an address the page has already replaced, on a
+    slow server seconds old — and must not be followed, however late it arrives. No
+    difference means the rerun came from a link, a reload or navigation: its address is
+    followed. (Measured: on a loaded machine the canonical address reached the browser ~4 s
+    after the run that wrote it; a slider moved meanwhile jumped back before this check.)
+    """
+    if page is None:
+        return
+    prefix = f"{page}."
+    st.session_state[f"_widgets.{page}"] = {
+        k: v for k, v in st.session_state.items() if isinstance(k, str) and k.startswith(prefix)}
+
+
+def _widget_moved(page: str) -> bool:
+    """Whether a widget of ``page`` changed since the end of the last complete run."""
+    before = st.session_state.get(f"_widgets.{page}")
+    if before is None:
+        return False
+    return any(k in st.session_state and not _same(st.session_state[k], v)
+               for k, v in before.items())
 
 
 def read(page: str) -> tuple[dict[str, str], bool]:
@@ -41,7 +73,8 @@ def read(page: str) -> tuple[dict[str, str], bool]:
     now = time.monotonic()
     echo = any(params == p and now - replaced_at < ECHO_SECONDS
                for p, replaced_at in st.session_state.get(f"_url_recent.{page}", []))
-    fresh = st.session_state.get(f"_url.{page}") != params and not echo
+    fresh = (st.session_state.get(f"_url.{page}") != params and not echo
+             and not _widget_moved(page))
     if fresh:
         # The address followed now is one the browser may keep sending until the canonical
         # one written by :func:`write` arrives (a bare ``/methodology`` before it becomes

@@ -36,8 +36,14 @@ PAGES = {
 }
 
 
-#: Session key: this session already left the old multipage mode once (see below).
+#: Session key: a rerun to leave the old multipage mode was asked for, and app.py's frame has
+#: not run since (:func:`frame_ran` clears it). Set, it means the flag did not stick.
 _LEFT_LEGACY = "_left_legacy_mpa"
+
+
+def frame_ran() -> None:
+    """Called by app.py on every run: the navigation frame is in place."""
+    st.session_state.pop(_LEFT_LEGACY, None)
 
 
 def leave_legacy_multipage_mode() -> None:
@@ -59,8 +65,9 @@ def leave_legacy_multipage_mode() -> None:
     switch for this — ``client.showSidebarNavigation`` only hides the old menu, and the only
     other way out is a folder not named ``pages``. So this one function touches the private
     flag, defensively: if the module or the attribute moves, the page still renders in the
-    frame Streamlit chose, and if clearing the flag ever stops working the page reruns at most
-    once per session instead of looping.
+    frame Streamlit chose, and if clearing the flag ever stops working the page reruns once and
+    then renders without the frame instead of looping: a second rerun is asked for only after
+    the frame ran again (Streamlit's AppTest, for one, sets the flag anew on every run).
     """
     try:
         from streamlit.runtime.pages_manager import PagesManager

@@ -172,3 +172,20 @@ def test_the_bare_first_address_is_an_echo_too():
     at.run()
     assert at.slider(key="methodology.cutoff").value == 21
     assert param(at, "cutoff") == "21"
+
+
+def test_a_link_back_to_the_view_of_a_moment_ago_is_followed(monkeypatch):
+    """Mašťov → Štětí → Mašťov in quick succession: the third address is a link (no widget of
+    the page moved), not an echo, although the page replaced it two seconds ago."""
+    clock = [1000.0]
+    monkeypatch.setattr("hsou_dash.ui.state.time.monotonic", lambda: clock[0])
+    at = open_page("methodology")
+    old_address = dict(at.query_params)
+    at.slider(key="methodology.cutoff").set_value(12).run()
+    assert param(at, "cutoff") == "12"
+    clock[0] += 2
+    at.query_params.clear()
+    at.query_params.update(old_address)
+    at.run()
+    assert at.slider(key="methodology.cutoff").value == 25
+    assert param(at, "cutoff") == "25"

@@ -7,11 +7,6 @@ app works without internet (no CDN, no font or tile server needed).
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,6 +14,8 @@ from urllib.parse import urlparse
 
 import pytest
 
+from deploy.local import free_port as _free_port  # noqa: F401  (test_proxy.py uses it)
+from deploy.local import local_streamlit
 from tests.conftest import REPO
 
 CHROMIUM = os.environ.get("HSOU_CHROMIUM", "/usr/bin/chromium")
@@ -26,47 +23,18 @@ ARTIFACTS = REPO / "test-artifacts"
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1"}
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextmanager
 def streamlit_server(env: dict[str, str], log_name: str) -> Iterator[str]:
     """``streamlit run app.py`` on a free localhost port with ``env``; yields its base URL.
 
-    One way to start the app for every browser test (the real bundle, a hostile copy...).
+    One way to start the app for every browser test (the real bundle, a hostile copy...),
+    the same as the benchmarks' (:func:`deploy.local.local_streamlit`); the log goes to
+    ``test-artifacts/<log_name>``.
     """
-    port = _free_port()
     ARTIFACTS.mkdir(exist_ok=True)
-    log = open(ARTIFACTS / log_name, "w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"),
-         "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=REPO, stdout=log, stderr=subprocess.STDOUT, env=env,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.3)
-        else:
-            pytest.fail(f"streamlit server did not start; see test-artifacts/{log_name}")
-        yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+    with (open(ARTIFACTS / log_name, "w") as log,
+          local_streamlit(env=env, log=log, timeout=60) as srv):
+        yield srv.url
 
 
 @pytest.fixture(scope="session")

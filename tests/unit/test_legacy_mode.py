@@ -84,6 +84,19 @@ def test_a_flag_that_does_not_stick_never_loops(monkeypatch, reruns):
     assert reruns == [1]
 
 
+def test_once_the_frame_ran_the_mode_can_be_left_again(monkeypatch, reruns):
+    """AppTest (and maybe a future server) sets the flag again on a later run: after the frame
+    ran, the page reruns into it again instead of rendering without it from then on."""
+    manager = _fake_module(monkeypatch, uses_pages_directory=True)
+    with pytest.raises(_Rerun):
+        widgets.leave_legacy_multipage_mode()
+    widgets.frame_ran()  # app.py's rerun: the frame is back
+    manager.uses_pages_directory = True
+    with pytest.raises(_Rerun):
+        widgets.leave_legacy_multipage_mode()
+    assert reruns == [1, 1]
+
+
 def test_the_real_streamlit_still_has_the_flag():
     """Fails on a Streamlit upgrade that moves the flag: then deep links on a fresh server
     lose the app frame (the page still renders) and this function needs another look."""

@@ -6,7 +6,8 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import Polygon, box
 
-from hsou_dash.domain.presenter import Presenter, parse_presenter, step
+from hsou_dash.domain.presenter import Presenter, step
+from hsou_dash.urls import parse_presenter
 from hsou_dash.viz import compact, maps
 
 AVAILABLE = ["unemployment_share", "distraint_share", "ageing_index"]

@@ -17,7 +17,6 @@ import pytest
 from hsou_dash.data.loaders import load_obec_values_cz, load_support
 from hsou_dash.domain import support
 from hsou_dash.domain.support import instruments
-from hsou_dash.domain.support.params import parse_support_params
 from hsou_dash.text import catalogue, translator
 from hsou_dash.viz import support_charts, support_view
 
@@ -415,25 +414,6 @@ def test_population_year_falls_back_to_nearest_complete_year(bundle):
     assert support.population_year(bundle.orp_values, karlovarsky, 2016) == 2019
     assert support.population_year(bundle.orp_values, karlovarsky, 2020) == 2020
     assert support.population_year(bundle.orp_values, ["9999"], 2020) is None
-
-
-# ----------------------------------------------------------------------------- URL
-
-def test_parse_support_params():
-    ids = ["opst", "restart"]
-    p = parse_support_params({"instrument": "opst"}, ids, ["MMR"])
-    assert p.values["instrument"] == "opst" and p.values["tab"] == "coverage"
-    assert not p.notices
-    p = parse_support_params({"instrument": "nope", "level": "EU,xx", "elig": "indirect",
-                              "provider": "MMR", "measure": "bad", "tab": "money"},
-                             ids, ["MMR"])
-    assert p.values["instrument"] is None and p.values["tab"] == "money"
-    assert p.values["levels"] == ("EU",) and p.values["eligibility"] == ("indirect",)
-    assert p.values["providers"] == ("MMR",)
-    assert p.values["measure"] == support.TRANSFER_MEASURES[0]
-    keys = [k for k, _ in p.notices]
-    assert keys.count("support.notice_unknown_instrument") == 1
-    assert len(p.notices) == 3  # instrument, level=xx, measure
 
 
 # ----------------------------------------------------------------------------- charts

@@ -70,7 +70,7 @@ FAMILIES: dict[str, Callable[[], Iterable]] = {
     "trust.reconcile.{}": lambda: ["agrees", "differs", "not_computed", "okres_level",
                                    "unknown_territory", "indicator_not_in_app",
                                    "year_not_in_bundle"],
-    "support.tab_{}": _const("hsou_dash.domain.support.params:TABS"),
+    "support.tab_{}": _const("hsou_dash.urls:SUPPORT_TABS"),
     "support.level.{}": lambda: _support().LEVELS,
     "support.elig.{}": lambda: _support().ELIGIBILITY,
     "support.matrix.{}": lambda: [*_support().TERRITORY_TYPES, *_support().MATRIX_VALUES],

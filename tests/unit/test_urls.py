@@ -58,11 +58,9 @@ def test_orp_profile_links_to_towns_keep_the_language(b, lang):
 
 def test_no_page_reads_a_parameter_itself():
     """Pages hand the whole address to a ``urls.parse_*`` function; none calls
-    ``params.get`` or indexes the parameters (support.py: until its parser moves here)."""
+    ``params.get`` or indexes the parameters."""
     offenders = []
     for path in PAGES.glob("*.py"):
-        if path.stem == "support":
-            continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             target = (node.func.value if isinstance(node, ast.Call)
                       and isinstance(node.func, ast.Attribute) and node.func.attr == "get"
@@ -129,16 +127,16 @@ def test_map_parameters(b):
     options = ["unemployment_share", "population"]
     out = urls.parse_map_params({"region": "CZ042", "indicator": "unemployment_share",
                                  "year": "2023", "orp": "8101", "level": "obec", "k": "99",
-                                 "hsou": "0", "present": "1"},
+                                 "hsou": "0"},
                                 b.kraje, b.orp, b.orp_values, options, _layer(b))
     v = out.values
     # 2023 has no municipal values: the newest year of the obec layer instead
     assert (v["region"], v["level"], v["year"], v["orp"]) == ("CZ042", "obec", YEAR, None)
-    assert (v["hsou"], v["present"]) == (False, True)
+    assert v["hsou"] is False
     assert _keys(out) == ["notice.unknown_year", "notice.orp_outside_region",
                           "notice.unknown_param"]
     v = urls.parse_map_params({"year": "2023"}, b.kraje, b.orp, b.orp_values, options).values
-    assert (v["level"], v["year"], v["hsou"], v["present"]) == ("orp", 2023, True, False)
+    assert (v["level"], v["year"], v["hsou"]) == ("orp", 2023, True)
 
 
 def test_compare_parameters(b):
@@ -186,3 +184,24 @@ def test_map_parameters_valid_and_fallbacks(b):
     assert _keys(p) == ["notice.unknown_region", "notice.unknown_indicator",
                         "notice.unknown_year", "notice.unknown_orp", "notice.unknown_param",
                         "notice.unknown_param", "notice.unknown_param"]
+
+
+def test_support_parameters(b):
+    ids = ["opst", "restart"]
+    p = urls.parse_support_params({"instrument": "opst", "region": "cz080"}, b.kraje, ids,
+                                  ["MMR"])
+    assert (p.values["instrument"], p.values["tab"], p.values["region"]) == (
+        "opst", "coverage", "CZ080")
+    assert not p.notices
+    p = urls.parse_support_params({"instrument": "nope", "level": "EU,xx,EU", "elig": "indirect",
+                                   "provider": "MMR", "measure": "bad", "tab": "money",
+                                   "region": "CZ999"}, b.kraje, ids, ["MMR"])
+    assert p.values["instrument"] is None and p.values["tab"] == "money"
+    assert p.values["levels"] == ("EU",) and p.values["eligibility"] == ("indirect",)
+    assert p.values["providers"] == ("MMR",) and p.values["region"] == config.DEFAULT_REGION
+    assert p.values["measure"] == "municipal_transfers_received_czk_per_capita"
+    assert p.values["scale"] == "orp"
+    assert _keys(p) == ["support.notice_unknown_instrument", "notice.unknown_param",
+                        "notice.unknown_param", "notice.unknown_region"]
+    assert p.notices[1][1] == {"name": "measure", "value": "bad"}
+    assert p.notices[2][1] == {"name": "level", "value": "xx"}

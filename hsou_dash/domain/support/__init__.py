@@ -7,8 +7,8 @@
 - :mod:`.eligibility` — the instrument × territory-type matrix
 - :mod:`.territory` — coverage of every ORP and obec, and what applies to one place
 - :mod:`.amounts` — amounts per inhabitant of whole territories, 2019 transfer measures
-- :mod:`.params` — the /support address (imported by the page itself, not from here: it
-  builds on :mod:`hsou_dash.urls`, which sits above the domain, and belongs there in the end)
+
+The /support address is parsed with every other page's, in :mod:`hsou_dash.urls`.
 """
 
 from hsou_dash.domain.support.amounts import (
