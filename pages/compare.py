@@ -81,7 +81,7 @@ st.header(t("compare.table_header"))
 chosen = widgets.place_select(t("compare.table_pick"), codes, key="compare.orps", multi=True,
                               max_selections=urls.MAX_COMPARED, format_func=orp_name)
 if chosen:
-    cmp = cache.comparison(str(b.root), tuple(chosen), lang())
+    cmp = upload.comparison(b, cache.comparison(str(b.root), tuple(chosen), lang()))  # + own
     st.caption(t("compare.table_intro"))
     st.dataframe(cmp.table, hide_index=True, width="stretch", height=480, column_config={
         "indicator": t("compare.col_indicator"),
@@ -91,6 +91,7 @@ if chosen:
     })
     for text in cmp.coverage:
         st.caption(t("compare.cz_coverage", note=text))
+    upload.compare_note()
     widgets.retrieval_popover(cmp.infos, key="compare.table_sources")
     widgets.notes_box(cmp.notes)
     widgets.chart(cmp.chart, key="compare.pct")

@@ -3,7 +3,6 @@
 import streamlit as st
 
 from hsou_dash import urls
-from hsou_dash.domain.catalogue import years_of
 from hsou_dash.domain.classify import MAX_K, MIN_K, SCHEMES
 from hsou_dash.domain.series import picker_notes
 from hsou_dash.domain.towns import SMALL_DENOMINATOR, obec_indicators
@@ -14,8 +13,8 @@ from hsou_dash.viz import indicator_view
 
 b = upload.session_bundle(widgets.bundle_or_stop())  # + this session's own indicators
 root = str(b.root)
-options = upload.options(cache.orp_indicator_options(root))
-layer = cache.obec_layer(root)
+options = upload.options(cache.orp_indicator_options(root), "orp", "obec")
+layer = upload.map_layer(b, cache.obec_layer(root))  # + this session's obec-level ones
 params, fresh = state.read("map")
 params = upload.check_link(params, fresh)
 parsed = urls.parse_map_params(params, b.kraje, b.orp, b.orp_values, options, layer)
@@ -42,17 +41,13 @@ with c1:
     region = widgets.region_select(b, "map.region")
 with c2:
     indicator = widgets.indicator_select(b, "map.indicator", options)
-can_obec = indicator in obec_indicators(layer, region, options)
-state.keep_valid("map.level", ["orp", "obec"] if can_obec else ["orp"], "orp")
+levels = upload.map_levels(indicator, indicator in obec_indicators(layer, region, options))
+state.keep_valid("map.level", levels, levels[0])
 with c3:
     level = st.radio(t("obec_layer.level"), ["orp", "obec"], key="map.level", horizontal=True,
-                     format_func=lambda v: t(f"obec_layer.level_{v}"), disabled=not can_obec,
-                     help=None if can_obec else t("obec_layer.level_help"))
-values = layer.values(region) if level == "obec" else b.orp_values
-years = years_of(values, indicator)
-if not years:  # the kraj has no municipal values for it after all: stay with ORP this time
-    level, values = "orp", b.orp_values
-    years = years_of(values, indicator)
+                     format_func=lambda v: t(f"obec_layer.level_{v}"), disabled=len(levels) < 2,
+                     help=None if len(levels) > 1 else t("obec_layer.level_help"))
+level, values, years = upload.map_values(b, layer, level, region, indicator)  # or a notice
 state.keep_valid("map.year", years, years[0])
 with c4:
     year = st.selectbox(t("common.year"), years, key="map.year")
@@ -75,7 +70,7 @@ with controls.expander(t("map.options")):
     if not present:  # presenter mode has it in its bar
         o4.toggle(t("present.contrast"), key="map.contrast", help=t("present.contrast_help"))
 with controls:
-    upload.panel(b, key="map.upload", select_key="map.indicator", region=region)
+    upload.panel(b, key="map.upload", select_key="map.indicator", region=region, on_map=True)
 height = 780 if present else 560  # presenter mode: the frame is as tall as the window (CSS)
 
 # Everything the map shows, built and rendered once per choice (shared by all sessions).

@@ -205,3 +205,26 @@ def profile_rows(indicators: list[UserIndicator], level: str, code: str,
         out.append(ProfileRow(ind.indicator_id, u.name, u.unit, u.source, year, value, rank,
                               ranked, {g: total(ind, m, year) for g, m in groups.items()}))
     return out
+
+
+# --- the map's municipal layer ----------------------------------------------------------------
+
+def kraje_of(ind: UserIndicator, b: Bundle) -> list[str]:
+    """Kraje with a value of an obec-level indicator, the one with most values first (where
+    /map can show it: the municipal layer is drawn one kraj at a time)."""
+    v = ind.upload.values
+    codes = v.loc[v["value"].notna(), "code"]
+    kraj = b.obce.set_index("obec_code")["kraj_code"].reindex(codes.tolist()).dropna()
+    counts = kraj.value_counts()
+    return sorted(counts.index, key=lambda k: (-counts[k], k))
+
+
+def kraj_values(b: Bundle, indicators: Iterable[UserIndicator], shared: pd.DataFrame,
+                kraj: str) -> pd.DataFrame:
+    """``shared`` (the obec values of ``kraj``) with the rows of the obec-level ``indicators``
+    in that kraj appended — a new frame; ``shared`` itself when none of them has a row there."""
+    codes = set(b.obce.loc[b.obce["kraj_code"] == kraj, "obec_code"])
+    rows = [r[r["obec_code"].isin(codes)] for r in
+            (long_rows(i, b) for i in indicators if i.level == "obec")]
+    rows = [r for r in rows if not r.empty]
+    return _append(shared, pd.concat(rows)) if rows else shared

@@ -20,6 +20,7 @@ Tests put a parsed upload into a session with :func:`add` (the same path the but
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
@@ -29,12 +30,16 @@ from hsou_dash.config import NATIONAL_CODE
 from hsou_dash.data.loaders import Bundle
 from hsou_dash.data.upload import AGGREGATIONS, MAX_BYTES, Options, ParsedUpload, parse_upload
 from hsou_dash.domain import user_indicator as ui
+from hsou_dash.domain.catalogue import years_of
+from hsou_dash.domain.towns import ObecLayer
 from hsou_dash.domain.user_indicator import UserIndicator, is_user_id
 from hsou_dash.escape import md
 from hsou_dash.text import translate_plain
 from hsou_dash.ui import cache
 from hsou_dash.ui.text import lang, t, t_plain
+from hsou_dash.viz import compare_view as cv
 from hsou_dash.viz import formatting
+from hsou_dash.viz.compare_view import ComparisonView
 from hsou_dash.viz.export import CZECH_EXCEL, csv_bytes
 
 #: Session keys (not widget keys: they must survive runs of pages that draw no uploader).
@@ -42,6 +47,9 @@ STORE = "_user_indicators"
 _BUNDLE = "_user_bundle"
 _VIEW = "_user_map_view"
 _PROBLEMS = "_user_upload_problems"
+_OBEC_VALUES = "_user_obec_values"
+#: /map's widgets an obec-level upload sets when added there (region, level, indicator).
+MAP_KEYS = ("map.region", "map.level", "map.indicator")
 
 
 def user_indicators() -> list[UserIndicator]:
@@ -62,7 +70,7 @@ def remove(indicator_id: str | None = None) -> None:
     keep = [] if indicator_id is None else [i for i in user_indicators()
                                             if i.indicator_id != indicator_id]
     st.session_state[STORE] = keep
-    for key in (_BUNDLE, _VIEW):
+    for key in (_BUNDLE, _VIEW, _OBEC_VALUES):
         st.session_state.pop(key, None)
 
 
@@ -85,9 +93,10 @@ def session_bundle(b: Bundle) -> Bundle:
     return kept[1]
 
 
-def options(base: list[str], level: str = "orp") -> list[str]:
-    """A page's indicator options plus this session's indicators at ``level``."""
-    return [*base, *(i.indicator_id for i in user_indicators() if i.level == level)]
+def options(base: list[str], *levels: str) -> list[str]:
+    """A page's indicator options plus this session's indicators at ``levels`` (ORP only
+    unless told: /compare and the profiles compare ORP)."""
+    return [*base, *(i.indicator_id for i in user_indicators() if i.level in (levels or ["orp"]))]
 
 
 def check_link(params: dict[str, str], fresh: bool, *names: str) -> dict[str, str]:
@@ -113,7 +122,7 @@ def _problem_text(p) -> str:
     return where + t(p.key, **fields)
 
 
-def _add_clicked(b: Bundle, key: str, select_key: str | None) -> None:
+def _add_clicked(b: Bundle, key: str, select_key: str | None, on_map: bool) -> None:
     """Parse the chosen file with the options; a valid one joins the session (and is
     selected), an invalid one leaves everything as it was and lists its problems."""
     st.session_state.pop(_PROBLEMS, None)
@@ -138,6 +147,22 @@ def _add_clicked(b: Bundle, key: str, select_key: str | None) -> None:
                                        level=level)], 0)
     if select_key and ind.level == "orp":
         state[select_key] = ind.indicator_id
+    elif on_map:
+        _show_obce(b, ind)
+
+
+def _show_obce(b: Bundle, ind: UserIndicator) -> None:
+    """Select a new obec-level upload on /map: by municipality, in a kraj where it has values
+    and the map has municipal boundaries (the current kraj when it is one of them)."""
+    region_key, level_key, indicator_key = MAP_KEYS
+    drawable = cache.obec_regions(str(b.root))
+    kraje = [k for k in ui.kraje_of(ind, b) if k in drawable]
+    if not kraje:
+        return  # no municipal boundaries for it: the profile shows it, the map cannot
+    if st.session_state.get(region_key) not in kraje:
+        st.session_state[region_key] = kraje[0]
+    st.session_state[level_key] = "obec"
+    st.session_state[indicator_key] = ind.indicator_id
 
 
 def _templates(b: Bundle, region: str | None, key: str) -> None:
@@ -191,12 +216,22 @@ def _listing(key: str) -> None:
 
 
 def panel(b: Bundle, *, key: str, select_key: str | None = None,
-          region: str | None = None) -> list[UserIndicator]:
-    """The uploader in an expander; ``select_key`` is the page's indicator picker, which
-    switches to a newly added ORP-level indicator. Returns the session's indicators."""
+          region: str | None = None, on_map: bool = False) -> list[UserIndicator]:
+    """The uploader behind a switch; ``select_key`` is the page's indicator picker, which
+    switches to a newly added ORP-level indicator; ``on_map``: /map, which also switches to
+    a new obec-level one (see :data:`MAP_KEYS`). Returns the session's indicators.
+
+    A switch, not an expander: a closed expander's content is still sent and drawn, and the
+    file uploader, number and text inputs each make the browser fetch their own script
+    chunks — ~160 KB (15 requests) more on every first visit of /map, although few
+    visitors upload anything. Behind the switch nothing of it exists until asked for.
+    """
     found = st.session_state.get(_PROBLEMS)
-    with st.expander(t("upload.title"), icon=":material/upload_file:",
-                     expanded=bool(found and found[0])):
+    if found and found[0] and not st.session_state.get(f"{key}.open"):
+        st.session_state[f"{key}.open"] = True  # problems to read: keep the panel open
+    if not st.toggle(f":material/upload_file: {t('upload.title')}", key=f"{key}.open"):
+        return user_indicators()
+    with st.container(border=True):
         st.caption(t("upload.intro"))
         st.caption(t("upload.session_only"))
         st.caption(t("upload.where_shown"))
@@ -205,7 +240,7 @@ def panel(b: Bundle, *, key: str, select_key: str | None = None,
                          max_upload_size=MAX_BYTES // (1024 * 1024))
         _options_form(key)
         st.button(t("upload.add"), key=f"{key}.add", type="primary",
-                  on_click=_add_clicked, args=(b, key, select_key), icon=":material/add:")
+                  on_click=_add_clicked, args=(b, key, select_key, on_map), icon=":material/add:")
         if found:
             problems, notes, more = found
             for note in notes:
@@ -230,6 +265,60 @@ def source_line(ind: UserIndicator, years: list[int]) -> str:
                    when=formatting.ref_phrase([str(y) for y in years], lang()))
 
 
+def map_layer(b: Bundle, layer: ObecLayer) -> ObecLayer:
+    """``layer`` (where /map can draw municipalities) plus this session's obec-level
+    indicators, their rows added to a session copy of a kraj's values; ``layer`` itself when
+    the session has none. The shared layer and its cached values stay untouched."""
+    ids = frozenset(i.indicator_id for i in user_indicators() if i.level == "obec")
+    if not ids:
+        return layer
+    return dataclasses.replace(layer, indicators=layer.indicators | ids,
+                               values=lambda kraj: _kraj_values(b, layer.values, kraj))
+
+
+def _kraj_values(b: Bundle, shared: Callable[[str], pd.DataFrame], kraj: str) -> pd.DataFrame:
+    """A kraj's obec values with this session's obec rows there (kept for the next rerun)."""
+    inds = [i for i in user_indicators() if i.level == "obec"]
+    key = (str(b.root), tuple(i.indicator_id for i in inds), kraj)
+    kept = st.session_state.get(_OBEC_VALUES)
+    if kept is None or kept[0] != key:
+        kept = (key, ui.kraj_values(b, inds, shared(kraj), kraj))
+        st.session_state[_OBEC_VALUES] = kept
+    return kept[1]
+
+
+def map_levels(indicator: str, can_obec: bool) -> list[str]:
+    """The levels /map offers for ``indicator``, the default first: an obec-level upload
+    only by municipality (:func:`map_values` says so when the region cannot show it)."""
+    ind = _find(indicator) if is_user_id(indicator) else None
+    if ind is not None and ind.level == "obec":
+        return ["obec"]
+    return ["orp", "obec"] if can_obec else ["orp"]
+
+
+def map_values(b: Bundle, layer: ObecLayer, level: str, region: str, indicator: str
+               ) -> tuple[str, pd.DataFrame, list[int]]:
+    """The level, values and years /map shows ``indicator`` with. A kraj without municipal
+    values of a bundle indicator: ORP instead. A user's obec-level indicator where it has no
+    values (Czechia, Praha, a kraj it has no obce in): a notice, the uploader (to remove it or
+    add another) and the page stops there — never a map without years."""
+    drawable = level != "obec" or region in layer.regions
+    values = (layer.values(region) if level == "obec" else b.orp_values) if drawable else None
+    years = years_of(values, indicator) if values is not None else []
+    if not years and level == "obec" and map_levels(indicator, False) == ["orp"]:
+        level, values = "orp", b.orp_values
+        years = years_of(values, indicator)
+    if years:
+        return level, values, years
+    ind = _find(indicator)
+    kraje = [k for k in ui.kraje_of(ind, b) if k in layer.regions] if ind is not None else []
+    names = b.kraje.set_index("kraj_code")["kraj_name"].reindex(kraje).dropna()
+    st.info(t("upload.obec_pick_kraj", kraje=", ".join(names)) if len(names)
+            else t("upload.obec_no_layer"), icon=":material/info:")
+    panel(b, key="map.upload", select_key=MAP_KEYS[2], region=region, on_map=True)
+    st.stop()
+
+
 def map_view(b: Bundle, level: str, region: str, indicator: str, year: int, scheme: str, k: int,
              tiles: str, hsou: bool, selected: str | None, language: str,
              height: int, look: Any = None) -> tuple[Any, dict[str, Any]]:
@@ -246,6 +335,9 @@ def map_view(b: Bundle, level: str, region: str, indicator: str, year: int, sche
     key = (root, tuple(i.indicator_id for i in user_indicators()), args, look)
     kept = st.session_state.get(_VIEW)
     if kept is None or kept[0] != key:
+        if level == "obec":  # the kraj's shared obec values + this session's rows
+            extra["obec_values"] = _kraj_values(
+                b, lambda kraj: cache.kraj_obec_values(root, kraj), region)
         view, component = cache.build_map_view(b, root, *args, **extra)
         view = dataclasses.replace(view, map=None, source=source_line(ind, [int(year)]))
         kept = (key, (view, component))
@@ -276,6 +368,35 @@ def totals_caption(b: Bundle, indicator: str, region: str, region_name: str, yea
     cz = _total_text(ui.total(ind, everyone, year), value_of)
     reg = _total_text(ui.total(ind, members, year), value_of)
     st.caption(t("upload.total_line", region=region_name, value=reg, cz=cz))
+
+
+def comparison(b: Bundle, view: ComparisonView) -> ComparisonView:
+    """The side-by-side table (``view``, shared and cached) plus this session's ORP-level
+    indicators, newest year, labelled as the user's, with the user's source line and a
+    Czechia value only when declared and complete (see :func:`ui.total`)."""
+    no_data = t_plain("common.no_data")
+    rows = []
+    for ind in user_indicators():
+        if ind.level != "orp" or not ind.years:
+            continue
+        year = ind.years[0]
+        v = ind.upload.values
+        vals = v[(v["year"] == year) & v["value"].notna()].set_index("code")["value"]
+
+        def value_of(x: float, ind=ind) -> str:
+            return formatting.indicator_value(x, ind.indicator_id, ind.upload.unit, lang(),
+                                              no_data)
+        rows.append(cv.OwnRow(ind.indicator_id, label(lang(), ind.upload.name), year,
+                              ind.upload.unit, vals.astype(float).to_dict(),
+                              _total_text(ui.total(ind, b.orp["orp_code"].tolist(), year),
+                                          value_of), source_line(ind, [year])))
+    return cv.with_own_rows(view, rows, b, lang(), no_data)
+
+
+def compare_note() -> None:
+    """What the "Vlastní: …" rows of the side-by-side table are (when there are any)."""
+    if any(i.level == "orp" for i in user_indicators()):
+        st.caption(t("upload.compare_note"))
 
 
 def profile_section(level: str, code: str, groups: dict[str, list[str]],

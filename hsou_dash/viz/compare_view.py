@@ -3,6 +3,7 @@ table of up to five ORP with percentiles, and the most similar ORP with a small 
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 
@@ -24,7 +25,7 @@ from hsou_dash.domain.regions import in_region
 from hsou_dash.domain.series import value_notes
 from hsou_dash.domain.similarity import Similar, most_similar, percentile
 from hsou_dash.domain.sources import SourceInfo, source_info
-from hsou_dash.text import Translator
+from hsou_dash.text import Translator, translate_plain
 from hsou_dash.viz import attribution, compare_charts, formatting, maps, palettes
 from hsou_dash.viz.export import csv_bytes, display_headers
 from hsou_dash.viz.indicator_view import coverage_text
@@ -49,6 +50,15 @@ def _source(b: Bundle, indicator: str, years: list[int], lang: str,
             label: bool = True) -> str:
     """The one source line of ``indicator`` in ``years`` (publisher – dataset; date)."""
     return formatting.source_text(_info(b, indicator, years), lang, label=label)
+
+
+def _charted_sources(infos: list[tuple[str, SourceInfo]], charted: set[str],
+                     lang: str) -> str:
+    """"Zdroj: publisher – dataset; date · …" of the charted indicators, each source once."""
+    lines = dict.fromkeys(formatting.source_text(info, lang, label=False)
+                          for label, info in infos if label in charted)
+    text = " · ".join(line for line in lines if line)
+    return f"{translate_plain(lang, 'trust.source_label')}: {text}" if text else ""
 
 
 def sources(b: Bundle, tr: Translator, pairs: list[tuple[str, int]], lang: str) -> str:
@@ -200,10 +210,50 @@ def comparison_view(b: Bundle, codes: list[str], tr: Translator, lang: str,
     rates = long[long["kind"] != "count"] if len(long) else long
     chart = compare_charts.percentile_dots(
         rates, names=names, title=tr.plain("compare.pct_title"),
-        axis_title=tr.plain("compare.pct_axis"), lang=lang)
+        axis_title=tr.plain("compare.pct_axis"), lang=lang,
+        source=_charted_sources(infos, set(rates["label"]) if len(rates) else set(), lang))
     export = long.drop(columns=["label", "value_text", "kind"]) if len(long) else long
     headers = display_headers(export.columns, lang)
     return ComparisonView(table, chart, notes, export, headers, coverage, infos)
+
+
+@dataclass(frozen=True)
+class OwnRow:
+    """A user's own indicator as one row of the side-by-side table (``ui/upload.py``)."""
+
+    indicator_id: str
+    label: str                  # "Vlastní: …": never mistaken for an official indicator
+    year: int
+    unit: str
+    values: dict[str, float]    # ORP code → value (as uploaded; missing: no key or NaN)
+    cz: str                     # Czechia's value as text, or why there is none
+    source: str                 # the user's source line
+
+
+def with_own_rows(view: ComparisonView, rows: list[OwnRow], b: Bundle, lang: str,
+                  no_data: str) -> ComparisonView:
+    """``view`` plus the user's indicators as rows under the official ones — a new view, the
+    shared cached one is not changed. No percentile: an upload may cover a few ORP only, and a
+    "percentile in Czechia" of those would mislead; so they stay out of the percentile chart."""
+    if not rows:
+        return view
+    codes = [c for c in view.table.columns if c not in ("indicator", "year", "cz", "source")]
+    names = b.orp.set_index("orp_code")["orp_name"]
+    table_rows, long_rows = [], []
+    for r in rows:
+        texts = {c: formatting.indicator_value(r.values.get(c, math.nan), r.indicator_id,
+                                               r.unit, lang, no_data) for c in codes}
+        table_rows.append({"indicator": r.label, "year": r.year, **texts, "cz": r.cz,
+                           "source": r.source})
+        long_rows += [{"orp_code": c, "orp_name": names.get(c, ""), "indicator_id": r.indicator_id,
+                       "year": r.year, "value": r.values.get(c, math.nan),
+                       "percentile": math.nan, "unit": r.unit} for c in codes]
+    table = pd.concat([view.table, pd.DataFrame(table_rows, columns=view.table.columns)],
+                      ignore_index=True)
+    own = pd.DataFrame(long_rows).reindex(columns=view.export.columns)
+    export = pd.concat([view.export, own], ignore_index=True) if len(view.export) else own
+    return dataclasses.replace(view, table=table, export=export,
+                               headers=display_headers(export.columns, lang))
 
 
 # --- similar districts ---------------------------------------------------------------------

@@ -14,6 +14,7 @@ import pytest
 from hsou_dash import config
 from hsou_dash.ui.upload import STORE
 from tests.app.conftest import open_page, param, texts
+from tests.app.test_trust_map_home_compare import _legend
 
 #: Made-up values for the 16 ORP of Ústecký kraj: 10.5, 11.5, … (not real figures)
 NAME = "Syntetický ukazatel"
@@ -28,6 +29,8 @@ def _csv(bundle, source: str = "Testovací soubor") -> bytes:
 
 def _upload(at, data: bytes, name: str = "mine.csv", year: int | None = 2024,
             agg: str = "none", key: str = "map.upload"):
+    if not at.toggle(key=f"{key}.open").value:  # the panel is behind a switch
+        at.toggle(key=f"{key}.open").set_value(True).run()
     at.file_uploader(key=f"{key}.file").upload(name, data, "text/csv")
     if year is not None:
         at.number_input(key=f"{key}.year").set_value(year)
@@ -173,3 +176,75 @@ def test_orp_and_town_profiles(bundle):
     assert own.iloc[0]["value"] == "1,0"
     # the ORP of that town: the sum over all its obce (0 + 1 + … + n−1), complete
     assert own.iloc[0]["orp"].replace("\u00a0", "") == f"{sum(range(len(obec)))},0"
+
+
+# --- an obec-level upload on the municipal map; the own row of the side-by-side table ---------
+
+def _obec_csv(bundle, orp: str = "4213") -> tuple[bytes, list[str]]:
+    """Made-up values for the obce of one ORP: 0,5, 1,5, … in code order (not real figures)."""
+    obce = sorted(bundle.obce.loc[bundle.obce["orp_code"] == orp, "obec_code"])
+    lines = ["obec_code;value;indicator_name;source"] + [
+        f"{c};{i},5;{NAME} obcí;Obecní soubor" for i, c in enumerate(obce)]
+    return ("\n".join(lines) + "\n").encode(), obce
+
+
+def test_obec_upload_draws_the_municipal_map_of_its_kraj(bundle, downloads):
+    at = open_page("map", region="CZ")  # Czechia: the municipal map is drawn per kraj
+    data, obce = _obec_csv(bundle)
+    _upload(at, data, name="obce.csv")
+    assert not at.exception
+    state = {k: at.session_state[f"map.{k}"] for k in ("region", "level", "indicator", "year")}
+    assert state == {"region": "CZ042", "level": "obec", "indicator": "user:1", "year": 2024}
+    assert (param(at, "level"), param(at, "indicator")) == ("obec", "user:1")
+    table = at.dataframe[0].value
+    kraj = bundle.obce[bundle.obce["kraj_code"] == "CZ042"]
+    assert len(table) == len(kraj) and set(table["obec_name"]) == set(kraj["obec_name"])
+    assert int(table["value"].notna().sum()) == len(obce)
+    top = bundle.obce.set_index("obec_code").loc[obce[-1], "obec_name"]
+    assert table.iloc[0]["obec_name"] == top and table.iloc[0]["value"] == len(obce) - 0.5
+    shown = texts(at)
+    assert "Zdroj: Obecní soubor (vlastní data nahraná v této relaci" in shown
+    assert f"Vlastní: {NAME} obcí" in shown
+    assert f"Vlastní: {NAME} obcí" in _legend(at)
+    csv = next(d.decode("utf-8-sig") for d in downloads.values()
+               if obce[0].encode() in d and b"obec_code," in d.splitlines()[0])
+    assert all(c in csv for c in obce) and f"{len(obce) - 0.5}" in csv
+
+
+def test_obec_upload_where_the_map_cannot_draw_it_gets_a_notice(bundle):
+    at = open_page("map", region="CZ042")
+    _upload(at, _obec_csv(bundle)[0], name="obce.csv")
+    assert at.session_state["map.level"] == "obec"
+    # Czechia and Praha have no municipal layer; Karlovarský has one, but no row of the file
+    for region in ("CZ", "CZ010", "CZ041"):
+        at.selectbox(key="map.region").set_value(region).run()
+        assert not at.exception
+        assert "Vyberte kraj, kde v souboru jsou: Ústecký kraj." in texts(at)
+        assert not at.dataframe  # no map, no table: nothing without years
+        assert at.button(key="map.upload.rm_all")  # the uploader stays, to remove it
+    at.button(key="map.upload.rm_all").click().run()
+    assert not at.exception and not _stored(at)
+    # an official indicator again, still by municipality: the obce of Karlovarský kraj
+    assert at.session_state["map.indicator"] != "user:1"
+    assert len(at.dataframe[0].value) == len(bundle.obce[bundle.obce["kraj_code"] == "CZ041"])
+
+
+def test_compare_table_has_the_own_row_with_its_source(bundle, downloads):
+    uk = bundle.orp[bundle.orp["kraj_code"] == "CZ042"].sort_values("orp_code")
+    chosen = [uk["orp_code"].iloc[0], uk["orp_code"].iloc[3], "1000"]  # 1000: Praha
+    at = open_page("compare", region="CZ042", orps=",".join(chosen))
+    _upload(at, _csv(bundle), key="compare.upload", agg="sum")
+    assert not at.exception
+    table = next(d.value for d in at.dataframe if "cz" in d.value.columns)
+    own = table[table["indicator"] == f"Vlastní: {NAME}"]
+    assert len(own) == 1 and len(table) > 1  # under the official rows
+    row = own.iloc[0]
+    assert (row[chosen[0]], row[chosen[1]], row["1000"]) == ("10,5", "13,5", "bez dat")
+    assert row["year"] == 2024
+    assert row["cz"] == "bez hodnoty – chybí 190 z 206 území"  # a count, but incomplete
+    assert row["source"].startswith("Zdroj: Testovací soubor (vlastní data nahraná")
+    assert "Řádky „Vlastní: …“ jsou data nahraná v této relaci" in texts(at)
+    csv = next(d.decode("utf-8-sig") for d in downloads.values()
+               if b"orp_code,orp_name,indicator_id," in d and b"user:1" in d)
+    mine = [line for line in csv.splitlines() if ",user:1," in line]
+    assert len(mine) == 3 and any("13.5" in line for line in mine)

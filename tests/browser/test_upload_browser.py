@@ -22,8 +22,9 @@ CSV = ("orp_code;year;value;indicator_name;source\n" + "".join(
 
 def _upload(page, data: bytes, name: str) -> None:
     add = page.get_by_role("button", name=re.compile("Přidat ukazatel"))
-    if not add.is_visible():  # the expander is closed (it stays open after an upload)
+    if not add.is_visible():  # the panel is behind a switch (it stays open after an upload)
         page.get_by_text("Nahrát vlastní ukazatel").first.click()
+        add.wait_for()
     page.locator("input[type=file]").first.set_input_files(
         files=[{"name": name, "mimeType": "text/csv", "buffer": data}])
     # the file is sent to the server when chosen; the button then reads it
@@ -88,3 +89,27 @@ def test_upload_on_compare_against_unemployment(server, page):
     plot = page.locator(".js-plotly-plot").first
     plot.locator("text", has_text="Vlastní: Testovací ukazatel (2024)").first.wait_for()
     assert "Podíl nezaměstnaných" in plot.inner_text()
+    # the side-by-side table has its own row too (a canvas grid: read it from its download)
+    page.get_by_text(re.compile("Řádky „Vlastní: …“ jsou data nahraná")).first.wait_for()
+    with page.expect_download(timeout=60_000) as dl:
+        page.get_by_role("button", name="CSV (strojově čitelné)").nth(1).click()
+    table = pd.read_csv(dl.value.path(), dtype={"orp_code": str})
+    own = table[table["indicator_id"] == "user:1"]
+    assert len(own) == table["orp_code"].nunique() and own["percentile"].isna().all()
+
+
+def test_obec_upload_on_the_municipal_map(server, page, bundle):
+    """An obec-level file switches /map to the obce of its kraj (from Czechia)."""
+    obce = sorted(bundle.obce.loc[bundle.obce["orp_code"] == "4213", "obec_code"])
+    data = "obec_code;year;value\n" + "".join(f"{c};2024;{i},5\n" for i, c in enumerate(obce))
+    page.goto(f"{server}/map?region=CZ")
+    map_frame(page)
+    _upload(page, data.encode(), "obce.csv")
+    page.wait_for_url(re.compile(r"level=obec"), timeout=30_000)
+    assert "region=CZ042" in page.url
+    frame = page.frame_locator("iframe[title*='st_folium']").first
+    frame.locator(".hsou-legend").filter(has_text="Vlastní: obce").wait_for(timeout=30_000)
+    top = bundle.obce.set_index("obec_code").at[obce[-1], "obec_name"]
+    n = int((bundle.obce["kraj_code"] == "CZ042").sum())
+    page.get_by_text(re.compile(rf"{n} území \(Ústecký kraj\)\. Nejvyšší hodnotu má {top}"))\
+        .first.wait_for()

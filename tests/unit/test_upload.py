@@ -211,6 +211,27 @@ def test_totals_sum_ratio_and_never_a_mean(bundle):
     assert math.isnan(cz.value) and cz.missing == len(everyone) - 16  # incomplete: no total
 
 
+def test_obec_rows_join_a_copy_of_their_kraj_only(bundle):
+    """The map's municipal layer: an obec upload spanning two kraje (the last obec of
+    Ústecký and two of Karlovarský) adds to each kraj's values only its own obce, to a copy."""
+    uk = sorted(bundle.obce.loc[bundle.obce["kraj_code"] == "CZ042", "obec_code"])[-1:]
+    kv = sorted(bundle.obce.loc[bundle.obce["kraj_code"] == "CZ041", "obec_code"])[:2]
+    text = "obec_code,value\n" + "".join(f"{c},{i + 1}\n" for i, c in enumerate(kv + uk))
+    r = parse_upload(text.encode(), "o.csv", ui.territories(bundle), Options(year=2024))
+    ind = ui.UserIndicator("user:1", r.upload)
+    assert ui.kraje_of(ind, bundle) == ["CZ041", "CZ042"]  # most values first
+    shared = bundle.obec_values  # Ústecký's obec table
+    before = len(shared)
+    mine = ui.kraj_values(bundle, [ind], shared, "CZ042")
+    assert len(shared) == before and "user:1" not in set(shared["indicator_id"])
+    rows = mine[mine["indicator_id"] == "user:1"]
+    assert rows["obec_code"].tolist() == uk and rows["value"].tolist() == [3.0]
+    assert rows["orp_code"].iloc[0] == bundle.obce.set_index("obec_code").at[uk[0], "orp_code"]
+    assert isinstance(mine["unit"].dtype, pd.CategoricalDtype)  # still categories: small
+    empty = shared.iloc[:0]
+    assert ui.kraj_values(bundle, [ind], empty, "CZ010") is empty  # no row there: unchanged
+
+
 def test_ids_carry_no_user_text():
     assert ui.next_id([]) == "user:1"
     assert ui.next_id(["user:1", "user:3"]) == "user:2"
@@ -225,28 +246,71 @@ def test_the_readme_example_is_a_valid_upload(bundle):
     assert "SYNTETICK" in r.upload.name  # never mistaken for real figures
 
 
-def test_a_hostile_name_and_source_stay_text_on_the_map(bundle):
-    """The user's name and source are untrusted: in the Leaflet HTML they are escaped."""
+EVIL = '<img src=x onerror="alert(1)">'
+
+
+def _hostile_view(bundle, level: str):
+    """The map view of an upload whose name is HTML and whose source is a formula."""
     from hsou_dash import config
     from hsou_dash.data import geometry, loaders
     from hsou_dash.text import translator
     from hsou_dash.viz import indicator_view
-    from hsou_dash.viz.export import csv_bytes
 
-    evil = '<img src=x onerror="alert(1)">'
-    codes = bundle.orp.loc[bundle.orp["kraj_code"] == "CZ042", "orp_code"].tolist()
-    text = "orp_code,value\n" + "".join(f"{c},{i}\n" for i, c in enumerate(codes))
+    kraj = bundle.orp["kraj_code"] if level == "orp" else bundle.obce["kraj_code"]
+    codes = (bundle.orp if level == "orp" else bundle.obce).loc[kraj == "CZ042", f"{level}_code"]
+    text = f"{level}_code,value\n" + "".join(f"{c},{i}\n" for i, c in enumerate(codes))
     r = parse_upload(text.encode(), "u.csv", ui.territories(bundle),
-                     Options(year=2024, name=evil, source="=HYPERLINK(\"http://x\")"))
+                     Options(year=2024, name=EVIL, source="=HYPERLINK(\"http://x\")"))
     ind = ui.UserIndicator("user:1", r.upload)
     sb = ui.session_bundle(bundle, [ind], lambda lang, name: f"Vlastní: {name}")
-    geo = loaders.orp_display_geometry(bundle.root, geometry.REGIONAL, config.cache_dir())
-    geo = geo[geo["kraj_code"] == "CZ042"].reset_index(drop=True)
-    view = indicator_view.build(sb, geo, None, region="CZ042", indicator="user:1", year=2024,
-                                scheme="quantiles", k=4, tiles="none", selected=None,
-                                tr=translator("cs"), lang="cs")
+    orp_geo = loaders.orp_display_geometry(bundle.root, geometry.REGIONAL, config.cache_dir())
+    orp_geo = orp_geo[orp_geo["kraj_code"] == "CZ042"].reset_index(drop=True)
+    common = dict(region="CZ042", indicator="user:1", year=2024, scheme="quantiles", k=4,
+                  tiles="none", selected=None, tr=translator("cs"), lang="cs")
+    if level == "orp":
+        return indicator_view.build(sb, orp_geo, None, **common), len(codes)
+    geo = loaders.obec_display_geometry(bundle.root, geometry.LOCAL, config.cache_dir())
+    values = ui.kraj_values(bundle, [ind], bundle.obec_values, "CZ042")
+    return indicator_view.build_obec(sb, values, geo, orp_geo, None, **common), len(codes)
+
+
+@pytest.mark.parametrize("level", ["orp", "obec"])
+def test_a_hostile_name_and_source_stay_text_on_the_map(bundle, level):
+    """The user's name and source are untrusted: in the Leaflet HTML they are escaped (on the
+    ORP map and on the municipal one)."""
+    from hsou_dash.viz.export import csv_bytes
+
+    view, n = _hostile_view(bundle, level)
     html = view.map.get_root().render()
     assert "<img src=x" not in html and "\\u003cimg" not in html
     assert "\\u0026lt;img src=x" in html  # shown as text: HTML-escaped inside the JSON
-    assert len(view.table) == 16 and view.table["value"].notna().all()
+    assert len(view.table) == n and view.table["value"].notna().all()
     assert b'\'=HYPERLINK' in csv_bytes(view.export)  # the source cell cannot run as a formula
+
+
+def _big_xlsx(rows: int) -> bytes:
+    """A workbook of ``rows`` data rows: 10 years of synthetic 6-digit obec codes."""
+    from openpyxl import Workbook as Book
+
+    wb = Book(write_only=True)
+    ws = wb.create_sheet()
+    ws.append(["obec_code", "value", "year"])
+    for n in range(rows):
+        ws.append([f"{500000 + n // 10}", n % 997 + 0.5, 2015 + n % 10])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def test_xlsx_at_the_row_limit_is_read_whole():
+    """100 000 rows (the limit) of a workbook: all taken, codes as text, every value read
+    (~6 s; one row more is refused as the CSV test above shows). Synthetic codes: a made-up
+    country of 10 000 obce."""
+    codes = [f"{500000 + i}" for i in range(upload.MAX_ROWS // 10 + 1)]
+    places = Territories(orp=PLACES.orp, obce=pd.DataFrame(
+        {"obec_code": codes, "obec_name": codes, "orp_code": "0101"}), fold=fold)
+    r = parse_upload(_big_xlsx(upload.MAX_ROWS), "big.xlsx", places, Options())
+    assert r.problems == [] and r.upload.level == "obec"
+    v = r.upload.values
+    assert len(v) == upload.MAX_ROWS and v["code"].nunique() == upload.MAX_ROWS // 10
+    assert v["value"].sum() == sum(n % 997 + 0.5 for n in range(upload.MAX_ROWS))
