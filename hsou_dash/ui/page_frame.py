@@ -45,7 +45,8 @@ _TIGHT_TOP = """
     { display: none; }"""
 
 #: Phones (Streamlit stacks columns below 640 px). Containers keyed ``narrow_…`` show only
-#: there (a profile's values as a list above its wide table). With
+#: there (a profile's values as a list above its wide table, support items as cards),
+#: those keyed ``wide_…`` only on wider screens (the support tables the cards replace). With
 #: :data:`_TIGHT_TOP` and the top padding shrunk to the header's height, the ~170 px blank
 #: band above every page title is gone. The top navigation collapses into Streamlit's "»"
 #: button, whose only name is an English aria-label that no option changes: it gets a
@@ -55,6 +56,8 @@ _PHONE = """@media (max-width: 640px) {
   [data-testid="stExpandSidebarButton"] { width: auto; gap: 0.25rem; padding-right: 0.4rem; }
   [data-testid="stExpandSidebarButton"]::after { content: "{menu}"; font-size: 0.95rem;
     font-weight: 600; color: #31333f; }
+  [class*="st-key-wide_"] { display: none; }
+  [class*="st-key-narrow_"] [data-testid="stMarkdownContainer"] { overflow-wrap: anywhere; }
 }
 @media (min-width: 641px) { [class*="st-key-narrow_"] { display: none; } }"""
 

@@ -11,6 +11,7 @@ a link only when it is http(s).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 import pandas as pd
@@ -21,6 +22,7 @@ from hsou_dash.config import DEFAULT_REGION
 from hsou_dash.data.bundle import redact_paths
 from hsou_dash.data.loaders import Bundle, SupportTables
 from hsou_dash.domain import support
+from hsou_dash.domain.sources import source_info
 from hsou_dash.escape import md, md_link
 from hsou_dash.ui import cache, state, widgets
 from hsou_dash.ui.text import lang, t, t_plain, tr
@@ -59,7 +61,24 @@ def render_support_section(b: Bundle, *, orp_code: str | None = None,
     else:
         rows = here.rename(columns={"status": "coverage"}).merge(table, on="instrument_id")
         shown = support_view.here_table(rows, tr(), lang(), obec=obec_code is not None)
-        st.dataframe(shown, hide_index=True, width="stretch", column_config={
+        cards = support_view.catalogue_cards(rows, tr(), lang(), how=shown["how"].tolist())
+        cards_or_table("support_here", cards, lambda: _here_table(shown))
+        if rows["coverage"].eq("unknown").any():
+            st.caption(t("support.here.uncertain"))
+        with st.expander(t("support.coverage.conditions")):
+            st.markdown("\n".join(f"- **{md(support_view.short(r, tr(), lang()))}**: "
+                                   f"{support_view.how_covered(r, tr())}"
+                                   for _, r in rows.iterrows()))
+    money = support_view.place_transfers(cache.support_tables(str(b.root)), tr(), lang(),
+                                         orp_code=orp_code, obec_code=obec_code)
+    if money:
+        st.caption(money)
+    widgets.page_link("support", t("support.here.all_link"))
+
+
+def _here_table(shown: pd.DataFrame) -> None:
+    """The "support that applies here" table (wide screens)."""
+    st.dataframe(shown, hide_index=True, width="stretch", column_config={
             "name": st.column_config.TextColumn(t("support.col_name"), width="large"),
             "how": t("support.here.col_how"),
             "provider": t("support.col_provider"),
@@ -72,17 +91,18 @@ def render_support_section(b: Bundle, *, orp_code: str | None = None,
             "source": st.column_config.LinkColumn(t("support.col_source"),
                                                   display_text=t("support.open_source")),
         })
-        if rows["coverage"].eq("unknown").any():
-            st.caption(t("support.here.uncertain"))
-        with st.expander(t("support.coverage.conditions")):
-            st.markdown("\n".join(f"- **{md(support_view.short(r, tr(), lang()))}**: "
-                                   f"{support_view.how_covered(r, tr())}"
-                                   for _, r in rows.iterrows()))
-    money = support_view.place_transfers(cache.support_tables(str(b.root)), tr(), lang(),
-                                         orp_code=orp_code, obec_code=obec_code)
-    if money:
-        st.caption(money)
-    widgets.page_link("support", t("support.here.all_link"))
+
+
+def cards_or_table(key: str, cards: list[str], table: Callable[[], None]) -> None:
+    """Support items twice, one of them visible (``page_frame`` CSS): on a phone one bordered
+    card per instrument, whose fields wrap within the screen; on a wider screen ``table``,
+    whose many columns a phone would push off to the right."""
+    with st.container(key=f"narrow_{key}"):
+        for card in cards:
+            with st.container(border=True):
+                st.markdown(card)
+    with st.container(key=f"wide_{key}"):
+        table()
 
 
 def catalogue_columns() -> dict:
@@ -99,6 +119,14 @@ def catalogue_columns() -> dict:
         "source": st.column_config.LinkColumn(t("support.col_source"),
                                               display_text=t("support.open_source")),
     }
+
+
+def render_catalogue(shown: pd.DataFrame, kinds: pd.Series) -> None:
+    """The catalogue as cards on a phone, as its twelve-column table on a wider screen."""
+    df, _ = support_view.catalogue(shown, kinds, tr(), lang())
+    cards_or_table("support_catalogue", support_view.catalogue_cards(shown, tr(), lang()),
+                   lambda: st.dataframe(df, hide_index=True, width="stretch",
+                                        column_config=catalogue_columns()))
 
 
 def render_instrument_card(row: pd.Series) -> None:
@@ -196,7 +224,9 @@ def render_territories(b: Bundle, tables: SupportTables, shown: pd.DataFrame) ->
     """Amounts by kraj / ITI area / Czechia, and per inhabitant where the population is known."""
     st.caption(t("support.territory.intro"))
     rows = support.per_inhabitant(tables.by_territory, b.orp, b.orp_values)
-    df, fig, undrawn = support_view.territories(rows, shown, tr(), lang())
+    years = rows["pop_year"].dropna().astype(int).unique().tolist()
+    population = source_info(b.catalog, b.orp_values, "population", years) if years else None
+    df, fig, undrawn = support_view.territories(rows, shown, tr(), lang(), population)
     columns = ("instrument", "territory", "period", "amount", "type", "population", "pop_year",
                "per_inh")
     st.dataframe(df, hide_index=True, width="stretch", column_config={

@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 from hsou_dash.escape import plot_text as esc
 from hsou_dash.viz import palettes
 from hsou_dash.viz.charts import esc_all, layout
+from hsou_dash.viz.support_charts import AXIS_TITLE_PX, source_below
 
 #: One colour per compared ORP (Okabe–Ito, distinguishable with colour-vision deficiencies).
 SERIES_COLORS = ["#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00"]
@@ -94,11 +95,13 @@ def scatter(rows: pd.DataFrame, *, x_title: str, y_title: str, title: str,
 
 
 def percentile_dots(rows: pd.DataFrame, *, names: dict[str, str], title: str,
-                    axis_title: str, lang: str = "cs") -> go.Figure:
+                    axis_title: str, source: str = "", lang: str = "cs") -> go.Figure:
     """One row per indicator, one coloured dot per ORP at its percentile in Czechia (0–100).
 
     ``rows``: ``label`` (indicator, display order top-down), ``orp_code``, ``percentile``,
-    ``value_text``. Missing percentiles are simply absent (no dot).
+    ``value_text``. Missing percentiles are simply absent (no dot). ``source`` (plain text:
+    the charted indicators' sources and dates) is printed under the plot, so a screenshot or
+    the PNG export carries it, not only the table above.
     """
     rows = rows.assign(label=esc_all(rows["label"]), value_text=esc_all(rows["value_text"])) \
         if len(rows) else rows
@@ -122,4 +125,5 @@ def percentile_dots(rows: pd.DataFrame, *, names: dict[str, str], title: str,
                       xaxis_title=esc(axis_title))
     fig.update_xaxes(range=[-2, 102], dtick=25, showgrid=True, gridcolor="#e6e6e6")
     fig.update_yaxes(categoryorder="array", categoryarray=labels[::-1], automargin=True)
+    source_below(fig, source, AXIS_TITLE_PX)  # under the axis title
     return fig

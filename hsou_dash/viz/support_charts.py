@@ -30,6 +30,10 @@ EVENT_COLORS = {"announced": "#0050b5", "deadline": "#b2182b", "until": "#b2182b
 MATRIX_COLORS = {"target": "#08519c", "priority": "#4292c6", "eligible": "#c6dbef",
                  "overlap": "#f2e5c6", "no": "#f0f0f0", "unknown": "#ffffff"}
 HSOU_COLOR, OTHER_COLOR = "#5b6770", "#b4bdc6"
+#: Pixels the timeline's legend (up to two rows under the date axis) takes below the plot.
+LEGEND_PX = 80
+#: Pixels an x-axis title takes below the tick labels.
+AXIS_TITLE_PX = 22
 
 
 def layout(lang: str, **overrides: object) -> dict:
@@ -57,7 +61,7 @@ def _title(text: str) -> dict:
 
 
 def allocation_bars(rows: pd.DataFrame, *, title: str, axis: str,
-                    scale: float = 1e9, lang: str = "cs") -> go.Figure:
+                    scale: float = 1e9, source: str = "", lang: str = "cs") -> go.Figure:
     """Horizontal bars of ``amount`` by ``label`` (largest on top), drawn in ``amount / scale``
     (billions by default, so the axis reads "mld. Kč" rather than "40B").
 
@@ -77,6 +81,7 @@ def allocation_bars(rows: pd.DataFrame, *, title: str, axis: str,
                       showlegend=False, xaxis_title=_esc(axis))
     fig.update_xaxes(showgrid=True, gridcolor="#eeeeee", range=_headroom(x))
     fig.update_yaxes(automargin=True)
+    source_below(fig, source, AXIS_TITLE_PX)
     return fig
 
 
@@ -87,7 +92,7 @@ def _headroom(values: pd.Series, share: float = 0.22) -> list[float]:
 
 
 def timeline(items: list[dict], *, today: date, title: str, today_label: str,
-             open_end_label: str, lang: str = "cs") -> go.Figure:
+             open_end_label: str, source: str = "", lang: str = "cs") -> go.Figure:
     """One row per instrument: spans as bars, single steps as dots, a line at ``today``.
 
     ``items``: dicts with ``label``, ``status``, ``spans`` [(kind, kind_label, start, end|None,
@@ -142,12 +147,26 @@ def timeline(items: list[dict], *, today: date, title: str, today_label: str,
     fig.update_xaxes(type="date", showgrid=True, gridcolor="#eeeeee", dtick="M12",
                      tickformat="%Y", ticklabelmode="period",
                      range=[date(lo.year, 1, 1), date(hi.year + 1, 3, 1)])
+    source_below(fig, source, LEGEND_PX)
     return fig
+
+
+def source_below(fig: go.Figure, source: str, room: int = 0) -> None:
+    """The source line under the plot as :func:`charts.add_source` places it, moved down
+    (with the figure growing) by ``room`` pixels that an axis title or a legend under the axis
+    takes, so the two never overlap."""
+    if not source:
+        return
+    charts.add_source(fig, source, width=110)
+    if room:
+        fig.layout.annotations[-1].yshift -= room
+        fig.update_layout(height=fig.layout.height + room,
+                          margin=dict(b=fig.layout.margin.b + room))
 
 
 def eligibility_matrix(cells: pd.DataFrame, *, title: str, row_labels: list[str],
                        col_labels: list[str], cell_labels: dict[str, str],
-                       lang: str = "cs") -> go.Figure:
+                       source: str = "", lang: str = "cs") -> go.Figure:
     """Instruments × territory types, coloured by cell category (see ``MATRIX_COLORS``)."""
     order = list(MATRIX_COLORS)
     z = cells.map(lambda c: order.index(c) if c in order else order.index("unknown"))
@@ -166,10 +185,11 @@ def eligibility_matrix(cells: pd.DataFrame, *, title: str, row_labels: list[str]
                       height=max(260, 42 * len(row_labels) + 110))
     fig.update_yaxes(autorange="reversed", automargin=True)
     fig.update_xaxes(side="top")
+    source_below(fig, source)
     return fig
 
 
-def per_inhabitant_bars(rows: pd.DataFrame, *, title: str, axis: str,
+def per_inhabitant_bars(rows: pd.DataFrame, *, title: str, axis: str, source: str = "",
                         lang: str = "cs") -> go.Figure:
     """``rows``: label, value, text, hover (markup from escaped parts). Missing values are
     not drawn."""
@@ -185,6 +205,7 @@ def per_inhabitant_bars(rows: pd.DataFrame, *, title: str, axis: str,
     fig.update_xaxes(showgrid=True, gridcolor="#eeeeee", range=_headroom(data["value"], 0.3),
                      tickformat=",.0f")
     fig.update_yaxes(automargin=True)
+    source_below(fig, source, AXIS_TITLE_PX)
     return fig
 
 
@@ -232,4 +253,5 @@ def hsou_side_by_side(rows: pd.DataFrame, *, title: str, panels: tuple[str, str]
         fig.update_xaxes(title_text=unit, gridcolor="#eeeeee", tickformat=",.0f",
                          range=_headroom(data["value"], 0.45))
         fig.update_yaxes(automargin=True, tickfont=dict(size=11))
+    source_below(fig, source, 0 if many else AXIS_TITLE_PX)
     return fig

@@ -19,7 +19,7 @@ from hsou_dash.domain import support, wording
 from hsou_dash.domain.classify import classify
 from hsou_dash.domain.regions import in_region
 from hsou_dash.domain.sources import DATASETS, DatasetUse, SourceInfo
-from hsou_dash.escape import Markdown, plot_text, safe_url
+from hsou_dash.escape import Markdown, md, md_link, plot_text, safe_url
 from hsou_dash.text import Translator
 from hsou_dash.urls import href
 from hsou_dash.viz import formatting, maps, palettes, support_charts
@@ -109,6 +109,33 @@ def catalogue(table: pd.DataFrame, kinds: pd.Series, tr: Translator,
     return shown, csv_bytes(catalogue_export(table, kinds), float_format="%.0f")
 
 
+def catalogue_cards(table: pd.DataFrame, tr: Translator, lang: str,
+                    how: list[str] | None = None) -> list[Markdown]:
+    """The catalogue for a phone: one short card per instrument (Markdown), the fields a
+    reader compares — name, provider, level, relation to HSOÚ, period with today's status,
+    allocation — one per line, so nothing sits off to the right of a 390 px screen as in
+    the ten-column table. ``how``: on a profile, how each instrument covers the place
+    (catalogue text, one per row), shown under the name. Register fields are data: each is
+    escaped here."""
+    cards = []
+    for i, (_, r) in enumerate(table.iterrows()):
+        level, elig, status = r["level_cat"], r["eligibility"], r["status"]
+        lines = [
+            f"**{md(name(r, lang))}**",
+            *([f"{tr('support.here.col_how')}: {how[i]}"] if how is not None else []),
+            f"{tr('support.col_provider')}: {md(r['provider'])}",
+            f"{tr('support.col_level')}: {tr(f'support.level.{level}')}",
+            f"{tr('support.col_eligibility')}: {tr(f'support.elig.{elig}')}",
+            f"{tr('support.col_period')}: {md(r['period'])} — "
+            f"{tr(f'support.status.{status}')}",
+            f"{tr('support.col_allocation')}: **{md(czk(r['allocation_czk'], tr, lang))}**",
+        ]
+        if safe_url(r["url"]):
+            lines.append(md_link(tr.plain("support.col_source"), r["url"]))
+        cards.append(Markdown("  \n".join(lines)))
+    return cards
+
+
 def catalogue_export(table: pd.DataFrame, kinds: pd.Series) -> pd.DataFrame:
     """The catalogue as downloaded: raw fields, blanks kept (a missing allocation stays
     blank = not published)."""
@@ -171,8 +198,17 @@ def place_transfers(tables, tr: Translator, lang: str, *, orp_code: str | None =
 
 # --------------------------------------------------------------------------- charts
 
-def allocations(table: pd.DataFrame, kinds: pd.Series, tr: Translator,
-                lang: str) -> tuple[go.Figure | None, list[str]]:
+def chart_source(tr: Translator, lang: str, today: date | None = None) -> str:
+    """The visible source line of the register's charts (plain text): where the register
+    comes from and the day its statuses refer to. The register itself bears no date of its
+    own, so none is invented: the amounts and periods are dated by their pages."""
+    day = today or date.today()
+    return tr.plain("support.chart_source",
+                    today=formatting.date(f"{day.day}.{day.month}.{day.year}", lang))
+
+
+def allocations(table: pd.DataFrame, kinds: pd.Series, tr: Translator, lang: str,
+                today: date | None = None) -> tuple[go.Figure | None, list[str]]:
     """Bars for instruments with a published allocation; names of those without."""
     rows = pd.DataFrame({
         "label": [short(r, tr, lang) for _, r in table.iterrows()],
@@ -187,7 +223,8 @@ def allocations(table: pd.DataFrame, kinds: pd.Series, tr: Translator,
     if rows["amount"].notna().sum() == 0:
         return None, missing
     fig = support_charts.allocation_bars(rows, title=tr("support.alloc.title"),
-                                         axis=tr("support.alloc.axis"), lang=lang)
+                                         axis=tr("support.alloc.axis"), lang=lang,
+                                         source=chart_source(tr, lang, today))
     return fig, missing
 
 
@@ -216,24 +253,28 @@ def timeline(table: pd.DataFrame, today: date, tr: Translator,
         return None, unknown
     fig = support_charts.timeline(items, today=today, title=tr("support.timeline.title"),
                                   today_label=tr("support.today"),
-                                  open_end_label=tr("support.timeline.open_end"), lang=lang)
+                                  open_end_label=tr("support.timeline.open_end"), lang=lang,
+                                  source=chart_source(tr, lang, today))
     return fig, unknown
 
 
-def matrix(table: pd.DataFrame, tr: Translator, lang: str) -> go.Figure:
+def matrix(table: pd.DataFrame, tr: Translator, lang: str,
+           today: date | None = None) -> go.Figure:
     cells = support.eligibility_matrix(table)
     return support_charts.eligibility_matrix(
         cells, title=tr("support.matrix.title"),
         row_labels=[short(r, tr, lang) for _, r in table.iterrows()],
         col_labels=[tr(f"support.matrix.{c}") for c in support.TERRITORY_TYPES],
         cell_labels={v: tr(f"support.matrix.{v}") for v in support.MATRIX_VALUES},
-        lang=lang,
+        lang=lang, source=chart_source(tr, lang, today),
     )
 
 
-def territories(rows: pd.DataFrame, table: pd.DataFrame, tr: Translator,
-                lang: str) -> tuple[pd.DataFrame, go.Figure | None, list[str]]:
-    """``support.per_inhabitant`` rows for the shown instruments: table, chart, undrawn rows."""
+def territories(rows: pd.DataFrame, table: pd.DataFrame, tr: Translator, lang: str,
+                population: SourceInfo | None = None, today: date | None = None
+                ) -> tuple[pd.DataFrame, go.Figure | None, list[str]]:
+    """``support.per_inhabitant`` rows for the shown instruments: table, chart, undrawn rows.
+    The chart prints the register's source and ``population``'s (the divisor's)."""
     labels = {r["instrument_id"]: short(r, tr, lang) for _, r in table.iterrows()}
     rows = rows[rows["instrument_id"].isin(labels)].reset_index(drop=True)
     no_data = tr("common.no_data")
@@ -267,8 +308,19 @@ def territories(rows: pd.DataFrame, table: pd.DataFrame, tr: Translator,
     if chart_rows["value"].notna().any():
         fig = support_charts.per_inhabitant_bars(
             chart_rows, title=tr("support.territory.chart_title"),
-            axis=tr("support.territory.axis"), lang=lang)
+            axis=tr("support.territory.axis"), lang=lang,
+            source=_with_population(chart_source(tr, lang, today), population, tr, lang))
     return shown, fig, undrawn
+
+
+def _with_population(source: str, population: SourceInfo | None, tr: Translator,
+                     lang: str) -> str:
+    """The register's source line, then the population's: "… · Obyvatel: ČSÚ – …; k …"."""
+    if population is None:
+        return source
+    pop = formatting.source_text(population, lang, label=False)
+    return f"{source} · {tr.plain('support.territory.col_population')}: {pop}" if pop \
+        else source
 
 
 # --------------------------------------------------------------------------- maps
