@@ -35,3 +35,14 @@ def bundle_source(bundle_dir: Path, tmp_path: Path) -> Path:
     shutil.copytree(bundle_dir, dest, ignore=shutil.ignore_patterns(
         "obce_cz.geojson", "*.csv.gz", "VERSION", ".installed"))
     return dest
+
+
+def strings(node) -> list[str]:
+    """Every string inside a nested JSON-like value (a plotly figure spec, for example)."""
+    if isinstance(node, str):
+        return [node]
+    if isinstance(node, dict):
+        return [s for v in node.values() for s in strings(v)]
+    if isinstance(node, list):
+        return [s for v in node for s in strings(v)]
+    return []

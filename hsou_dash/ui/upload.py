@@ -85,11 +85,18 @@ def session_bundle(b: Bundle) -> Bundle:
     inds = user_indicators()
     if not inds:
         return b
-    key = (str(b.root), tuple(i.indicator_id for i in inds))
-    kept = st.session_state.get(_BUNDLE)
+    return _kept(_BUNDLE, (str(b.root), tuple(i.indicator_id for i in inds)),
+                 lambda: ui.session_bundle(b, inds, label))
+
+
+def _kept(slot: str, key: tuple, build: Callable[[], Any]) -> Any:
+    """``build()``, kept in the session under ``slot`` until ``key`` changes: the session's
+    copies of shared tables are made once per change of its indicators, not on every rerun
+    (and never in a shared cache, which another session could read)."""
+    kept = st.session_state.get(slot)
     if kept is None or kept[0] != key:
-        kept = (key, ui.session_bundle(b, inds, label))
-        st.session_state[_BUNDLE] = kept
+        kept = (key, build())
+        st.session_state[slot] = kept
     return kept[1]
 
 
@@ -279,12 +286,8 @@ def map_layer(b: Bundle, layer: ObecLayer) -> ObecLayer:
 def _kraj_values(b: Bundle, shared: Callable[[str], pd.DataFrame], kraj: str) -> pd.DataFrame:
     """A kraj's obec values with this session's obec rows there (kept for the next rerun)."""
     inds = [i for i in user_indicators() if i.level == "obec"]
-    key = (str(b.root), tuple(i.indicator_id for i in inds), kraj)
-    kept = st.session_state.get(_OBEC_VALUES)
-    if kept is None or kept[0] != key:
-        kept = (key, ui.kraj_values(b, inds, shared(kraj), kraj))
-        st.session_state[_OBEC_VALUES] = kept
-    return kept[1]
+    return _kept(_OBEC_VALUES, (str(b.root), tuple(i.indicator_id for i in inds), kraj),
+                 lambda: ui.kraj_values(b, inds, shared(kraj), kraj))
 
 
 def map_levels(indicator: str, can_obec: bool) -> list[str]:

@@ -63,13 +63,3 @@ def downloads(monkeypatch) -> dict[str, bytes]:
     monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", record)
     return store
 
-
-def strings(node) -> list[str]:
-    """Every string inside a nested JSON-like value (a plotly figure spec, for example)."""
-    if isinstance(node, str):
-        return [node]
-    if isinstance(node, dict):
-        return [s for v in node.values() for s in strings(v)]
-    if isinstance(node, list):
-        return [s for v in node for s in strings(v)]
-    return []

@@ -14,7 +14,8 @@ import re
 
 import pytest
 
-from tests.app.conftest import open_page, strings
+from tests.app.conftest import open_page
+from tests.conftest import strings
 
 PAGES = {"home": {}, "map": {}, "orp": {}, "town": {"obec": "563218"}, "support": {},
          "compare": {}, "methodology": {}}
@@ -92,20 +93,24 @@ def both(request):
     return page, open_page(page, **PAGES[page]), open_page(page, lang="en", **PAGES[page])
 
 
+def _words_of_ours(at, words, after: str = "") -> set[str]:
+    """Which of ``words`` our texts and charts on ``at`` show (``after``: what must not
+    follow a word for it to count)."""
+    assert not at.exception
+    shown = "\n".join(_ours(at) + _charts(at))
+    return {w for w in words if re.search(rf"(?<!\w){re.escape(w)}{after}", shown)}
+
+
 def test_english_pages_have_no_czech_words_of_ours(both):
     page, _, en = both
-    assert not en.exception
-    shown = "\n".join(_ours(en) + _charts(en))
-    found = {w for w in CZECH_ONLY if re.search(rf"(?<!\w){re.escape(w)}", shown)}
+    found = _words_of_ours(en, CZECH_ONLY)
     assert not found, (page, found)
     assert not CZECH_DATE.findall("\n".join(_charts(en))), page
 
 
 def test_czech_pages_have_no_english_words_of_ours(both):
     page, cs, _ = both
-    assert not cs.exception
-    shown = "\n".join(_ours(cs) + _charts(cs))
-    found = {w for w in ENGLISH_ONLY if re.search(rf"(?<!\w){re.escape(w)}(?!\w)", shown)}
+    found = _words_of_ours(cs, ENGLISH_ONLY, after=r"(?!\w)")
     assert not found, (page, found)
 
 

@@ -44,6 +44,7 @@ from hsou_dash.viz import (
     town_view,
 )
 from tests import hostile
+from tests.conftest import strings
 
 # ---------------------------------------------------------------------------- Markdown
 
@@ -347,20 +348,11 @@ def _figures(e: dict) -> dict[str, object]:
     return figs
 
 
-def _strings(node) -> list[str]:
-    if isinstance(node, str):
-        return [node]
-    if isinstance(node, dict):
-        return [s for v in node.values() for s in _strings(v)]
-    if isinstance(node, list):
-        return [s for v in node for s in _strings(v)]
-    return []
-
 
 def test_plotly_figures_show_names_as_text(evil):
     """Plotly renders <a href>, <b>, <span> in any text; names must not bring their own."""
     for name, fig in _figures(evil).items():
-        texts = _strings(json.loads(fig.to_json()))
+        texts = strings(json.loads(fig.to_json()))
         joined = "\n".join(texts)
         assert "&lt;a href=" in joined or "&lt;img" in joined, name  # the data is in
         for s in texts:
