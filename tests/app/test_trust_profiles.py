@@ -15,7 +15,8 @@ import re
 import pytest
 
 from hsou_dash.text import translate_plain
-from tests.app.conftest import open_page, strings
+from tests.app.conftest import open_page
+from tests.conftest import strings
 
 #: Strings that betray how the app obtained data rather than who published it.
 INTERNAL = ("shared/", "data/bundle", "github:")
