@@ -8,11 +8,15 @@ REPLICAS ?= 2
 # make serve listens on 8080 unless PORT is given on the command line or in the environment
 SERVE_PORT = $(if $(filter file,$(origin PORT)),8080,$(PORT))
 
-.PHONY: run setup test lint bench clean browser-deps serve nginx-deps axe
+.PHONY: run dev setup test lint bench clean browser-deps serve nginx-deps axe
 
 ## make run: install everything, put the data bundle in place, start the app on :$(PORT)
 run: setup
 	$(BIN)/streamlit run app.py --server.port $(PORT)
+
+## make dev: the same, reloading when a source file is saved (the site itself watches nothing)
+dev: setup
+	$(BIN)/streamlit run app.py --server.port $(PORT) --server.fileWatcherType auto --server.runOnSave true
 
 setup: $(VENV)/.installed data/bundle/.installed
 
