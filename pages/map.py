@@ -120,9 +120,8 @@ with right:
         else:
             st.caption(t("obec_layer.bars_hint"))
     else:
-        st.dataframe(view.table[list(view.columns)], hide_index=True, height=420,
-                     width="stretch",
-                     column_config={c: widgets.column(*spec) for c, spec in view.columns.items()})
+        widgets.ranking(view, f"{view.title} ({year}), {widgets.region_name(b, region)}",
+                        st.session_state.get("map.obec" if level == "obec" else "map.orp"))
         st.caption(t("common.rank_note"))
         if view.unreliable:
             st.caption(t("obec_layer.unreliable_note", n=view.unreliable,

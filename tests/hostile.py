@@ -190,6 +190,30 @@ def markdown_problems(markdown: str) -> list[str]:
     return problems
 
 
+#: what the app's own HTML (the map's ranking table, ``hsou_dash.viz.rank_table``) is made of
+HTML_TAGS = frozenset({"div", "table", "caption", "thead", "tbody", "tr", "th", "td", "span"})
+HTML_ATTRS = frozenset({"class", "role", "aria-label", "aria-current", "tabindex", "scope",
+                        "data-col"})
+
+
+def html_problems(body: str) -> list[str]:
+    """Ways in which ``body`` (the HTML an ``st.html`` element receives) would carry markup
+    from hostile data: a tag or attribute the app never writes, a URL of the evil host or
+    ``javascript:`` in an attribute."""
+    from html.parser import HTMLParser
+
+    problems: list[str] = []
+
+    class Check(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            if tag not in HTML_TAGS:
+                problems.append(f"tag <{tag}>")
+            problems.extend(f"attribute {name}" for name, _ in attrs if name not in HTML_ATTRS)
+
+    Check().feed(body)
+    return problems
+
+
 _NUMBER = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?")
 
 

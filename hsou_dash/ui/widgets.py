@@ -21,9 +21,10 @@ from hsou_dash.escape import ECHO_LIMIT, md, md_link, safe_url
 from hsou_dash.text import translator
 from hsou_dash.ui import cache
 from hsou_dash.ui.text import lang, t, t_plain, tr
-from hsou_dash.viz import alt_text, charts, formatting
+from hsou_dash.viz import alt_text, charts, formatting, rank_table
 from hsou_dash.viz import attribution as viz_attribution
 from hsou_dash.viz.export import CZECH_EXCEL, STANDARD, csv_bytes, display_headers
+from hsou_dash.viz.indicator_view import IndicatorView
 
 PAGES = {
     "home": "pages/home.py",
@@ -286,6 +287,14 @@ def map_alt(text: str, container=None) -> None:
     """The text alternative of the map above (:mod:`hsou_dash.viz.alt_text`), as a caption:
     what a sighted reader takes from the map, for screen readers and everyone else."""
     (container if container is not None else st).caption(f"{t('alt.label')}: {md(text)}")
+
+
+def ranking(view: IndicatorView, caption: str, selected: str | None) -> None:
+    """The map's ranking table (:mod:`hsou_dash.viz.rank_table`), the chosen territory
+    highlighted."""
+    code = "obec_code" if view.level == "obec" else "orp_code"
+    st.html(rank_table.html(view.table, view.columns, caption=caption, lang=lang(),
+                            no_data=t_plain("common.no_data"), code=code, selected=selected))
 
 
 def link_params(**params: object) -> dict[str, str]:

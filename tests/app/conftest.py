@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from html.parser import HTMLParser
+
+import pandas as pd
 import pytest
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
@@ -29,6 +32,67 @@ def param(at: AppTest, name: str) -> str | None:
     """One URL parameter as the page wrote it (AppTest may hold it as a one-item list)."""
     v = at.query_params.get(name)
     return v[0] if isinstance(v, list) else v
+
+
+class RankTableParser(HTMLParser):
+    """Rows of the HTML ranking tables (``hsou_dash.viz.rank_table``) as cell texts."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.columns: list[str] = []
+        self.rows: list[list[str]] = []
+        self._cell: list[str] | None = None
+        self._in_body = False
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "th" and not self._in_body:
+            self.columns.append(dict(attrs)["data-col"])
+        elif tag == "tbody":
+            self._in_body = True
+        elif tag == "tr" and self._in_body:
+            self.rows.append([])
+        elif tag in ("td", "th") and self._in_body:
+            self._cell = []
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self._cell is not None:
+            self.rows[-1].append("".join(self._cell))
+            self._cell = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def rank_tables(at: AppTest) -> list[pd.DataFrame]:
+    """Every HTML ranking table of the run (the map's), cell texts as shown, columns by their
+    machine names (``data-col``)."""
+    out = []
+    for el in at.get("html"):
+        body = getattr(el.proto, "body", "")
+        if 'class="hsou-rank"' in body:
+            parser = RankTableParser()
+            parser.feed(body)
+            out.append(pd.DataFrame(parser.rows, columns=parser.columns))
+    return out
+
+
+def rank_table(at: AppTest) -> pd.DataFrame:
+    """The map's ranking table (fails the test when there is none)."""
+    tables = rank_tables(at)
+    assert tables, "no ranking table on the page"
+    return tables[0]
+
+
+def shown_number(text: str, lang: str = "cs") -> float | None:
+    """A number as a table shows it ("12 345,6" in Czech, "12,345.6" in English, a true minus
+    sign); None for a "no data" cell."""
+    t = "".join(text.split()).replace("\u2212", "-")  # split(): spaces, no-break spaces
+    t = t.replace(",", ".") if lang == "cs" else t.replace(",", "")
+    try:
+        return float(t)
+    except ValueError:
+        return None
 
 
 def texts(at: AppTest) -> str:

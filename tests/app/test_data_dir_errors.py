@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.app.conftest import open_page, texts
+from tests.app.conftest import open_page, rank_tables, texts
 
 PAGES = ["home", "map", "orp", "town", "support", "compare", "methodology"]
 
@@ -89,7 +89,7 @@ def test_unreadable_indicators_folder_every_page(page, data_copy, monkeypatch):
     _assert_clean(at, data_copy)
     assert _bundle_message(at), [e.value for e in at.error]
     assert "Permission denied" in "\n".join(c.value for c in at.code)
-    assert not at.dataframe  # nothing half-drawn
+    assert not at.dataframe and not rank_tables(at)  # nothing half-drawn
 
 
 def test_files_read_lazily_break_while_the_app_runs(bundle_dir, tmp_path, monkeypatch):

@@ -50,6 +50,8 @@ def markdown_sources(at: AppTest) -> list[str]:
 
     def walk(node) -> None:
         proto = getattr(node, "proto", None)
+        if type(proto).__name__ == "Html":  # an HTML sink, not Markdown: html_sources
+            return
         if proto is not None and hasattr(proto, "ListFields"):
             for field, value in proto.ListFields():
                 if field.name in ("body", "label", "help") and isinstance(value, str) \
@@ -62,12 +64,21 @@ def markdown_sources(at: AppTest) -> list[str]:
     return found
 
 
+def html_sources(at: AppTest) -> list[str]:
+    """The bodies of the run's ``st.html`` elements other than the app's own fixed ones (the
+    map's ranking table)."""
+    return [el.proto.body for el in at.get("html")
+            if el.proto.body not in page_frame.OWN_HTML]
+
+
 def check_markdown(at: AppTest, *, expect_hostile: bool = True) -> list[str]:
     """Assert the run rendered nothing hostile as markup; return its Markdown sources."""
     assert not at.exception, at.exception
     sources = markdown_sources(at)
     bad = {s[:120]: p for s in sources if (p := hostile.markdown_problems(s))}
     assert not bad, bad
+    bad_html = {s[:120]: p for s in html_sources(at) if (p := hostile.html_problems(s))}
+    assert not bad_html, bad_html
     if expect_hostile:  # the hostile data did reach the page, escaped
         assert any(hostile.ESCAPED_XSS in s for s in sources), "no hostile name shown"
     return sources
@@ -97,6 +108,8 @@ def test_home(evil_env, downloads):
 def test_map_orp_and_municipal_layers(evil_env, downloads):
     at = open_page("map", orp=hostile.DEFAULT_ORP)
     check_markdown(at)
+    table = "".join(html_sources(at))  # the hostile names reached the table, as text
+    assert "&lt;img src=x onerror=" in table and 'class="sel" aria-current="true"' in table
     check_csv(at, downloads, expect_names=True)
     at = open_page("map", level="obec", indicator="unemployment_share", obec=MASTOV)
     check_markdown(at)

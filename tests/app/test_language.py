@@ -14,7 +14,7 @@ import re
 
 import pytest
 
-from tests.app.conftest import open_page
+from tests.app.conftest import open_page, rank_tables
 from tests.conftest import strings
 
 PAGES = {"home": {}, "map": {}, "orp": {}, "town": {"obec": "563218"}, "support": {},
@@ -67,6 +67,10 @@ def _ours(at) -> list[str]:
     for df in at.dataframe:
         columns = json.loads(df.proto.columns or "{}")
         out += [str(c.get("label", "")) for c in columns.values() if isinstance(c, dict)]
+    for el in at.get("html"):  # the map's ranking table: its caption and column labels
+        body = getattr(el.proto, "body", "")
+        if 'class="hsou-rank"' in body:
+            out += re.findall(r'<th scope="col"[^>]*>([^<]*)</th>', body)
     return out
 
 
@@ -84,7 +88,8 @@ def _charts(at) -> list[str]:
 
 def _cells(at) -> list[str]:
     """Text cells as shown (a missing value is an empty cell; the text "None" is not)."""
-    return [v for df in at.dataframe for v in df.value.to_numpy().ravel() if isinstance(v, str)]
+    cells = [v for df in at.dataframe for v in df.value.to_numpy().ravel() if isinstance(v, str)]
+    return cells + [v for df in rank_tables(at) for v in df.to_numpy().ravel()]
 
 
 @pytest.fixture(scope="module", params=list(PAGES))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.app.conftest import open_page
+from tests.app.conftest import open_page, rank_tables
 
 PAGES = ["home", "map", "orp", "town", "support", "compare", "methodology"]
 
@@ -15,4 +15,4 @@ def test_missing_bundle_gives_a_clear_message(page, tmp_path, monkeypatch):
     at = open_page(page)
     assert not at.exception
     assert any("make run" in e.value for e in at.error), [e.value for e in at.error]
-    assert not at.dataframe  # nothing half-drawn
+    assert not at.dataframe and not rank_tables(at)  # nothing half-drawn

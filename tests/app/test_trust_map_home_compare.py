@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from tests.app.conftest import open_page
+from tests.app.conftest import open_page, rank_table
 
 
 def _legend(at) -> str:
@@ -83,12 +83,11 @@ def test_map_offers_czech_excel_and_machine_csv(downloads):
     assert (plain["value"].to_numpy() == back["Hodnota (%)"].to_numpy()).all()
 
 
-def test_map_value_column_has_fixed_decimals_in_the_reader_locale():
-    at = open_page("map", indicator="distraint_share", year="2022")
-    config = json.loads(at.dataframe[0].proto.columns)
-    value = config["value"]
-    assert value["type_config"]["format"] == "localized"
-    assert value["type_config"]["step"] == 0.01
+def test_map_values_have_fixed_decimals_in_the_page_language():
+    for lang, pattern in (("cs", r"\d+,\d\d"), ("en", r"\d+\.\d\d")):
+        at = open_page("map", indicator="distraint_share", year="2022", lang=lang)
+        values = rank_table(at)["value"]
+        assert len(values) == 16 and all(re.fullmatch(pattern, v) for v in values), values
 
 
 def test_home_shows_the_2020_hsou_share_and_publisher_first_sources():

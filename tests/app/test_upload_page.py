@@ -13,7 +13,7 @@ import pytest
 
 from hsou_dash import config
 from hsou_dash.ui.upload import STORE
-from tests.app.conftest import open_page, param, texts
+from tests.app.conftest import open_page, param, rank_table, rank_tables, shown_number, texts
 from tests.app.test_trust_map_home_compare import _legend
 
 #: Made-up values for the 16 ORP of Ústecký kraj: 10.5, 11.5, … (not real figures)
@@ -75,12 +75,13 @@ def test_upload_shows_on_the_map_labelled_as_own(uploaded, bundle):
     at, _ = uploaded
     assert not at.exception
     assert at.session_state["map.indicator"] == "user:1"
-    table = at.dataframe[0].value
+    table = rank_table(at)
     uk = set(bundle.orp.loc[bundle.orp["kraj_code"] == "CZ042", "orp_name"])
     assert set(table["orp_name"]) == uk and len(table) == 16
     # ranked by the uploaded values: the last ORP (by code) got the highest, 25.5
     last = bundle.orp[bundle.orp["kraj_code"] == "CZ042"].sort_values("orp_code").iloc[-1]
-    assert table.iloc[0]["orp_name"] == last["orp_name"] and table.iloc[0]["value"] == 25.5
+    assert table.iloc[0]["orp_name"] == last["orp_name"]
+    assert shown_number(table.iloc[0]["value"]) == 25.5
     shown = texts(at)
     assert f"Vlastní: {NAME}" in shown
     assert "Zdroj: Testovací soubor (vlastní data nahraná v této relaci" in shown
@@ -196,12 +197,14 @@ def test_obec_upload_draws_the_municipal_map_of_its_kraj(bundle, downloads):
     state = {k: at.session_state[f"map.{k}"] for k in ("region", "level", "indicator", "year")}
     assert state == {"region": "CZ042", "level": "obec", "indicator": "user:1", "year": 2024}
     assert (param(at, "level"), param(at, "indicator")) == ("obec", "user:1")
-    table = at.dataframe[0].value
+    table = rank_table(at)
     kraj = bundle.obce[bundle.obce["kraj_code"] == "CZ042"]
     assert len(table) == len(kraj) and set(table["obec_name"]) == set(kraj["obec_name"])
-    assert int(table["value"].notna().sum()) == len(obce)
+    values = table["value"].map(shown_number)
+    assert int(values.notna().sum()) == len(obce)
+    assert (table.loc[values.isna(), "value"] == "bez dat").all()  # a gap says so
     top = bundle.obce.set_index("obec_code").loc[obce[-1], "obec_name"]
-    assert table.iloc[0]["obec_name"] == top and table.iloc[0]["value"] == len(obce) - 0.5
+    assert table.iloc[0]["obec_name"] == top and values.iloc[0] == len(obce) - 0.5
     shown = texts(at)
     assert "Zdroj: Obecní soubor (vlastní data nahraná v této relaci" in shown
     assert f"Vlastní: {NAME} obcí" in shown
@@ -220,13 +223,13 @@ def test_obec_upload_where_the_map_cannot_draw_it_gets_a_notice(bundle):
         at.selectbox(key="map.region").set_value(region).run()
         assert not at.exception
         assert "Vyberte kraj, kde v souboru jsou: Ústecký kraj." in texts(at)
-        assert not at.dataframe  # no map, no table: nothing without years
+        assert not at.dataframe and not rank_tables(at)  # no map, no table without years
         assert at.button(key="map.upload.rm_all")  # the uploader stays, to remove it
     at.button(key="map.upload.rm_all").click().run()
     assert not at.exception and not _stored(at)
     # an official indicator again, still by municipality: the obce of Karlovarský kraj
     assert at.session_state["map.indicator"] != "user:1"
-    assert len(at.dataframe[0].value) == len(bundle.obce[bundle.obce["kraj_code"] == "CZ041"])
+    assert len(rank_table(at)) == len(bundle.obce[bundle.obce["kraj_code"] == "CZ041"])
 
 
 def test_compare_table_has_the_own_row_with_its_source(bundle, downloads):
