@@ -83,6 +83,16 @@ def test_headers_gzip_caching_affinity_and_size_limit(proxy):
                              **{"Accept-Encoding": "gzip"})
     assert status == 200 and headers["Content-Encoding"] == "gzip"
     assert headers["Cache-Control"] == "public, max-age=3600"
+    # the map component's hashed build file: immutable like Streamlit's own (Streamlit itself
+    # sends it with no validator, so a browser fetched it again on every map visit)
+    component = "/component/streamlit_folium.st_folium"
+    page = get(f"{proxy.url}{component}/index.html")[2].decode()
+    main_js = re.search(r'src="\.?/?(static/js/main\.[0-9a-f]{8}\.js)"', page).group(1)
+    status, headers, _ = get(f"{proxy.url}{component}/{main_js}", **{"Accept-Encoding": "gzip"})
+    assert status == 200 and headers["Content-Encoding"] == "gzip"
+    assert headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    status, headers, _ = get(f"{proxy.url}{component}/index.html")
+    assert status == 200 and "immutable" not in headers.get("Cache-Control", "")
 
     # affinity: one cookie, one replica; many cookies reach both replicas
     assert len({replica_of(proxy, "a" * 32) for _ in range(5)}) == 1

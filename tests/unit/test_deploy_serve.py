@@ -60,6 +60,7 @@ def test_config_for_three_replicas(tmp_path):
     assert "client_max_body_size 12m;" in conf
     assert re.search(r"gzip_types[^;]*application/javascript[^;]*application/json", conf)
     assert 'add_header Cache-Control "public, max-age=31536000, immutable";' in conf
+    assert 'location ~ "^/component/[^/]+/static/' in conf  # hashed component build files
     assert f"pid {s.run_dir}/nginx.pid;" in conf  # pid, logs, temp files: all in the run dir
     assert not re.search(r"@[A-Z_]+@", conf)
     assert "proxy_set_header Upgrade $http_upgrade;" in conf
