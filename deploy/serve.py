@@ -66,6 +66,25 @@ def streamlit_index_html() -> Path:
     return Path(file_util.get_static_dir()) / "index.html"
 
 
+#: Streamlit's client looks for its server under every prefix of the address it was opened
+#: at: a link to /map first tries /map/_stcore/health and /map/_stcore/host-config, gets 404,
+#: waits 100 ms and only then tries /_stcore/… — about 0.14 s of every visit that does not
+#: start at /. This site always lives at the root of its host, and the client reads its
+#: start-up settings from ``window.__streamlit`` before its own script runs: nginx puts this
+#: line into the page shell (``sub_filter``), allowed by its hash in the CSP.
+BOOT_SCRIPT = ('window.__streamlit=Object.assign(window.__streamlit||{},'
+               '{BACKEND_BASE_URL:location.origin+"/"});')
+MODULE_TAG = '<script type="module"'
+
+
+def served_index_html(html: str) -> str:
+    """Streamlit's page shell as nginx serves it: :data:`BOOT_SCRIPT` before the app's module
+    script (the same replacement as the ``sub_filter`` in the nginx template)."""
+    if MODULE_TAG not in html:
+        raise ValueError("Streamlit's index.html has no module script to put the boot line before")
+    return html.replace(MODULE_TAG, f"<script>{BOOT_SCRIPT}</script>{MODULE_TAG}", 1)
+
+
 def inline_script_hashes(html: str) -> list[str]:
     """CSP source expressions ('sha256-…') for every inline ``<script>`` in ``html``.
 
@@ -163,7 +182,7 @@ def brotli_config(module: Path = BROTLI_MODULE) -> dict[str, str]:
 def nginx_files(s: Settings, index_html: str | None = None) -> dict[str, str]:
     """Every generated file of the run folder: name → text."""
     html = index_html if index_html is not None else streamlit_index_html().read_text()
-    csp_app, csp_component = csp_policies(html)
+    csp_app, csp_component = csp_policies(served_index_html(html))
     servers = "\n".join(
         f"        server 127.0.0.1:{p} max_fails={MAX_FAILS} fail_timeout={FAIL_TIMEOUT_S}s;"
         for p in s.replica_ports)
@@ -172,6 +191,7 @@ def nginx_files(s: Settings, index_html: str | None = None) -> dict[str, str]:
         "RUN_DIR": run, "MIME_TYPES": str(MIME_TYPES), "LISTEN": f"{s.listen}:{s.port}",
         "UPSTREAM_SERVERS": servers, "CSP_APP": csp_app, "CSP_COMPONENT": csp_component,
         "COOKIE_SECURE": "; Secure" if s.secure_cookie else "",
+        "MODULE_TAG": MODULE_TAG, "BOOT_SCRIPT": BOOT_SCRIPT,
         **brotli_config(),
     })
     proxy_headers = "\n".join([

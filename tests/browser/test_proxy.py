@@ -125,6 +125,8 @@ def _visit_map(browser, proxy: Deployment, cookie: str | None = None):
             r.abort()
 
     context.route("**/*", route)
+    requested: list[str] = []
+    context.on("request", lambda r: requested.append(urlparse(r.url).path))
     if cookie:
         context.add_cookies([{"name": "hsou_route", "value": cookie, "url": proxy.url}])
     page = context.new_page()
@@ -134,6 +136,9 @@ def _visit_map(browser, proxy: Deployment, cookie: str | None = None):
     page.goto(f"{proxy.url}{MAP}")
     frame = map_frame(page)
     assert frame.locator("path.leaflet-interactive").count() == 16
+    # deploy/serve.py BOOT_SCRIPT: no probing for the server under /map/ first (0.14 s)
+    assert not [p for p in requested if p.startswith("/map/_stcore")], requested
+    assert requested.count("/_stcore/health") == 1
     return context, violations, external
 
 
