@@ -1,6 +1,7 @@
 """Browser figures in Chromium: warm visits side by side, bytes of a first visit.
 
-1. Warm visit until drawn: our /map and / against a bare ``st.write`` page and a bare
+1. Warm visit until drawn: our /map and / (and /map through the public set-up, ``make serve``)
+   against a bare ``st.write`` page and a bare
    ``st_folium`` page with the same 16 ORP polygons, all served at the same time and visited
    in turns (so the machine's noise hits all alike), each from a warm browser cache and warm
    server caches. "Drawn" is the first ORP path in the map iframe, or the bare page's text,
@@ -103,8 +104,10 @@ def warm_visits(rounds: int = 5) -> list[dict]:
         ours = stack.enter_context(streamlit(REPO / "app.py"))
         bare_map = stack.enter_context(streamlit(BARE_FOLIUM))
         bare = stack.enter_context(streamlit(BARE_WRITE))
+        public = stack.enter_context(proxied(2))
         targets = [("ours /map (ÚK, 16 ORP)", f"{ours.url}{MAP}", "map"),
                    ("ours / (home)", f"{ours.url}/", "map"),
+                   ("ours /map via nginx, 2 replicas", f"{public.url}{MAP}", "map"),
                    ("bare st_folium, same 16 ORP", f"{bare_map.url}/", "map"),
                    ("bare st.write", f"{bare.url}/", "text")]
         times: dict[str, list[float]] = {name: [] for name, _, _ in targets}
