@@ -31,8 +31,13 @@ SCRIPT_NAME = "hsou-html-lang.js"
 
 #: Streamlit fades captions to 60 % opacity (#828180-ish on white: 3.9:1, below WCAG AA's
 #: 4.5:1). Opaque, in this grey, they are 6.9:1 on white and 6.1:1 on the light grey of
-#: secondary backgrounds, still lighter than body text.
-_CAPTIONS = """div[data-testid="stCaptionContainer"] { opacity: 1; color: #585a66; }"""
+#: secondary backgrounds, still lighter than body text. Badges wrap instead of ending in "…":
+#: the town page's "ORP … patří mezi hospodářsky a sociálně ohrožená území" lost its end on
+#: a phone.
+_CAPTIONS = """div[data-testid="stCaptionContainer"] { opacity: 1; color: #585a66; }
+span.stMarkdownBadge { white-space: normal !important; overflow: visible !important;
+  text-overflow: clip !important; max-width: 100%; box-decoration-break: clone;
+  -webkit-box-decoration-break: clone; }"""
 
 #: The top of the page without blank bands: the language switch (app.py) moves into the
 #: header line instead of a row of its own, the empty column beside it and the zero-height

@@ -296,5 +296,8 @@ def test_axe_at_phone_width(server, browser, path):
         found += _axe(frame, [])
     serious = [v for v in found if v["impact"] in SERIOUS]
     assert not serious, serious
+    cut = pg.evaluate("""() => Array.from(document.querySelectorAll('.stMarkdownBadge'))
+        .filter(b => b.scrollWidth > b.clientWidth + 1).map(b => b.textContent)""")
+    assert not cut, cut  # a badge wraps, never ends in "…" (the town page's HSOÚ line)
     pg.screenshot(path=str(ARTIFACTS / f"phone_{path.split('?')[0].strip('/') or 'home'}.png"))
     ctx.close()
