@@ -16,7 +16,8 @@ run: setup
 
 ## make dev: the same, reloading when a source file is saved (the site itself watches nothing)
 dev: setup
-	$(BIN)/streamlit run app.py --server.port $(PORT) --server.fileWatcherType auto --server.runOnSave true
+	$(BIN)/streamlit run app.py --server.port $(PORT) --server.fileWatcherType auto --server.runOnSave true \
+	  --client.showErrorDetails full
 
 setup: $(VENV)/.installed data/bundle/.installed
 

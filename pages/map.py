@@ -10,6 +10,7 @@ from hsou_dash.escape import md
 from hsou_dash.ui import cache, exports, mapframe, presenter, state, upload, widgets
 from hsou_dash.ui.text import lang, t, t_plain, tr
 from hsou_dash.viz import indicator_view
+from hsou_dash.viz.maps import TILES
 
 b = upload.session_bundle(widgets.bundle_or_stop())  # + this session's own indicators
 root = str(b.root)
@@ -58,17 +59,23 @@ state.keep_valid("map.orp", [None, *region_orp["orp_code"]], None)
 obce = indicator_view.region_obce(b, region) if region in layer.regions else None
 state.keep_valid("map.obec", [None, *(obce["obec_code"] if obce is not None else [])], None)
 
-with controls.expander(t("map.options")):
-    o1, o2, o3, o4 = st.columns([2, 2, 2, 3])
-    scheme = o1.selectbox(t("map.scheme"), list(SCHEMES), key="map.scheme",
-                          format_func=lambda s: t(f"map.scheme_{s}"))
-    k = o2.slider(t("map.classes"), MIN_K, MAX_K, key="map.k")
-    tiles = o3.radio(t("basemap.label"), ["none", "light", "osm"], key="map.tiles",
+# Classes, base map and outline are drawn only while the expander is open (it reruns the page
+# when opened): a visit does not wait for their widgets' scripts (benchmarks/browser.py).
+options_box = controls.expander(t("map.options"), key="map.options", on_change="rerun")
+o1, o2, o3, o4 = options_box.columns([2, 2, 2, 3])
+if options_box.open:
+    widgets.mirrored(o1.selectbox, "map.scheme", t("map.scheme"), list(SCHEMES),
+                     format_func=lambda s: t(f"map.scheme_{s}"))
+    widgets.mirrored(o2.slider, "map.k", t("map.classes"), MIN_K, MAX_K)
+    widgets.mirrored(o3.radio, "map.tiles", t("basemap.label"), list(TILES),
                      format_func=lambda s: t(f"basemap.{s}"))
-    show_hsou = o4.toggle(t("map.hsou_toggle"), key="map.hsou")
-    present = o4.toggle(t("map.present"), key="map.present", help=t("map.present_help"))
-    if not present:  # presenter mode has it in its bar
-        o4.toggle(t("present.contrast"), key="map.contrast", help=t("present.contrast_help"))
+    widgets.mirrored(o4.toggle, "map.hsou", t("map.hsou_toggle"))
+scheme, k, tiles = (st.session_state[f"map.{n}"] for n in ("scheme", "k", "tiles"))
+show_hsou = st.session_state["map.hsou"]
+# always drawn (presenter mode's bar shares these keys)
+present = o4.toggle(t("map.present"), key="map.present", help=t("map.present_help"))
+if not present:  # presenter mode has it in its bar
+    o4.toggle(t("present.contrast"), key="map.contrast", help=t("present.contrast_help"))
 with controls:
     upload.panel(b, key="map.upload", select_key="map.indicator", region=region, on_map=True)
 height = 780 if present else 560  # presenter mode: the frame is as tall as the window (CSS)

@@ -114,6 +114,19 @@ def bundle_problem(exc: BaseException) -> None:
         st.code("\n".join(redact_paths(line) for line in lines))
 
 
+def mirrored(draw: Callable, key: str, *args: object, **kwargs: object) -> object:
+    """Draw a widget that is drawn only sometimes (inside a lazily drawn expander) for the
+    plain session value ``key``: the widget has its own key (``key.w``), starts from ``key``'s
+    value and copies every change back. Streamlit forgets the value of a widget it did not
+    draw, or brings back an older one; ``key`` itself is never a widget's, so it survives."""
+    st.session_state[f"{key}.w"] = st.session_state[key]
+    return draw(*args, key=f"{key}.w", on_change=_mirror, args=(key,), **kwargs)
+
+
+def _mirror(key: str) -> None:
+    st.session_state[key] = st.session_state[f"{key}.w"]
+
+
 def region_name(b: Bundle, code: str) -> str:
     if code == NATIONAL_CODE:
         return t("common.czechia")

@@ -34,7 +34,9 @@ def _sample(scale: list[str], k: int, lo: float = 0.08) -> list[str]:
         return []
     if k == 1:
         return [_hex(sample_colorscale(scale, [0.6], colortype="rgb")[0])]
-    stops = [lo + (1 - lo) * i / (k - 1) for i in range(k)]
+    # min(): lo + (1 - lo) * 5 / 5 is 1.0000000000000002 for lo = 0.08, past the scale's end,
+    # and plotly's sampler then indexed out of range (a map of 6 classes raised IndexError)
+    stops = [min(1.0, lo + (1 - lo) * i / (k - 1)) for i in range(k)]
     return [_hex(c) for c in sample_colorscale(scale, stops, colortype="rgb")]
 
 

@@ -124,3 +124,24 @@ def test_presentation_mode_from_the_url_and_back():
     at.toggle(key="map.present").set_value(False).run()
     assert "present" not in at.query_params
     assert any("Kliknutím" in c.value for c in at.caption)  # the intro is back
+
+
+def test_map_options_are_drawn_when_opened_and_outlive_their_widgets():
+    at = open_page("map", k="7")
+    assert not at.slider and at.expander[0].label == "Nastavení mapy"  # closed: not drawn
+    assert at.session_state["map.k"] == 7
+    at.session_state["map.options"] = True  # the visitor opens the options
+    at.run()
+    assert at.slider(key="map.k.w").value == 7
+    at.slider(key="map.k.w").set_value(4).run()
+    at.radio(key="map.tiles.w").set_value("osm").run()
+    assert str(at.query_params.get("k")) in ("4", "['4']")
+    at.session_state["map.options"] = False  # closed again: the choices stay
+    at.run()
+    at.selectbox(key="map.indicator").set_value("ageing_index").run()
+    assert not at.exception and not at.slider
+    assert (at.session_state["map.k"], at.session_state["map.tiles"]) == (4, "osm")
+    assert str(at.query_params.get("k")) in ("4", "['4']")
+    at.session_state["map.options"] = True
+    at.run()
+    assert at.slider(key="map.k.w").value == 4 and at.radio(key="map.tiles.w").value == "osm"

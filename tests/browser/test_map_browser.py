@@ -75,3 +75,30 @@ def test_first_visit_fetches_no_plotly_until_the_chart_is_chosen(server, page):
     page.get_by_text("Graf", exact=True).first.click()
     page.locator(".js-plotly-plot").first.wait_for(timeout=45_000)
     assert _plotly_requests(page)  # the chunk's name is right: asked for, it is fetched
+
+
+def _classes(frame) -> int:
+    """Value classes in the map's legend ("3,37 – 3,90" lines)."""
+    return sum(" – " in line for line in frame.locator(".hsou-legend").inner_text().splitlines())
+
+
+def test_map_options_open_on_demand_and_keep_their_choice(server, page):
+    page.goto(f"{server}/map?region=CZ042&indicator=unemployment_share&year=2020")
+    frame = map_frame(page)
+    assert _classes(frame) == 5
+    assert page.get_by_text("Počet tříd").count() == 0  # closed: its widgets are not drawn
+    page.get_by_text("Nastavení mapy").first.click()
+    slider = page.get_by_role("slider").first
+    slider.wait_for(timeout=30_000)
+    slider.focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_url(re.compile(r"[?&]k=6"), timeout=30_000)
+    page.wait_for_function("""() => {
+        const f = document.querySelector("iframe[title*='st_folium']");
+        const l = f && f.contentDocument.querySelector('.hsou-legend');
+        return l && l.innerText.split('\\n').filter(s => s.includes(' – ')).length === 6; }""",
+                           timeout=30_000)
+    page.get_by_text("Nastavení mapy").first.click()  # closed again: the choice stays
+    page.get_by_text("Počet tříd").wait_for(state="detached", timeout=30_000)
+    page.wait_for_timeout(1_000)
+    assert re.search(r"[?&]k=6", page.url) and _classes(map_frame(page)) == 6

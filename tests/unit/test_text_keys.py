@@ -59,6 +59,7 @@ FAMILIES: dict[str, Callable[[], Iterable]] = {
     "orp.col_{}": _const("hsou_dash.viz.orp_view:TABLE_COLUMNS"),
     "nav.{}": _const("hsou_dash.urls:PATHS"),
     "map.scheme_{}": _const("hsou_dash.domain.classify:SCHEMES"),
+    "basemap.{}": _const("hsou_dash.viz.maps:TILES"),
     "methodology.method_{}": _const("hsou_dash.domain.hsou:STANDARDISATIONS"),
     "methodology.srr_{}": _const("hsou_dash.domain.hsou:SRR_INDICATORS"),
     "methodology.cat_{}": _const("hsou_dash.domain.hsou:CATEGORIES"),
@@ -255,14 +256,14 @@ def test_the_reader_resolves_families_and_fails_on_a_missing_key(tmp_path, monke
     page.parent.mkdir()
     page.write_text(
         "for size in ('slide', 'print'):\n    t(f'exports.map_{size}')\n"
-        "st.radio('x', ['none', 'osm'], format_func=lambda s: t(f'basemap.{s}'))\n"
+        "st.radio('x', ['one', 'two'], format_func=lambda s: t(f'fake.{s}'))\n"
         "t('map.no_such_key')\n"
         "t(f'map.{unknown}')\n", encoding="utf-8")
     monkeypatch.setattr(f"{__name__}.SOURCES", [page])
     monkeypatch.setattr(f"{__name__}.REPO", tmp_path)
     found, unresolved = used_keys()
-    assert set(found) == {"exports.map_slide", "exports.map_print", "basemap.none",
-                          "basemap.osm", "map.no_such_key"}
+    assert set(found) == {"exports.map_slide", "exports.map_print", "fake.one", "fake.two",
+                          "map.no_such_key"}
     assert unresolved == ["map.{} (pages/fake.py:5)"]
     with pytest.raises(AssertionError, match="map.no_such_key"):
         test_every_text_key_used_in_code_exists()

@@ -47,6 +47,16 @@ def _luminance(hex_color: str) -> float:
 
 # --- palettes by indicator kind -----------------------------------------------------------
 
+@pytest.mark.parametrize("way", ["higher_worse", "lower_worse", "neutral"])
+def test_every_number_of_classes_the_slider_offers_has_its_colours(way):
+    from hsou_dash.domain.classify import MAX_K, MIN_K
+
+    for k in range(1, MAX_K + 1):  # k = 6 used to raise IndexError (a stop past 1.0)
+        colors = palettes.for_direction(k, way)
+        assert len(colors) == len(set(colors)) == k, (k, colors)
+    assert MIN_K >= 1
+
+
 def test_population_gets_the_neutral_palette(bundle):
     colors = palettes.for_indicator(bundle.catalog, "population", 5)
     assert colors == palettes.for_direction(5, "neutral")
