@@ -11,6 +11,8 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 
+import pandas as pd
+
 from hsou_dash.domain import catalogue, dates
 from hsou_dash.domain.sources import SourceInfo
 from hsou_dash.text import translate_plain
@@ -54,8 +56,9 @@ def _base_unit(unit: str) -> str:
     return unit.split(" (")[0] if unit.endswith(")") else unit
 
 
-def _missing(value: object) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
+def missing(value: object) -> bool:
+    """No value: ``None``, pandas' ``NA`` (nullable integer columns such as ranks) or NaN."""
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
 
 
 def decimals_for(unit: str | None, value: float | None = None) -> int:
@@ -101,7 +104,7 @@ def value(value: float | None, unit: str | None, lang: str, no_data: str,
           with_unit: bool = True) -> str:
     """A value with its unit, or ``no_data`` when missing (decimals by unit: for numbers that
     are not a catalogue indicator; indicators go through :func:`indicator_value`)."""
-    if _missing(value):
+    if missing(value):
         return no_data
     return _with_unit(number(value, decimals_for(unit, value), lang), unit, lang, with_unit)
 
@@ -113,7 +116,7 @@ def indicator_value(value: float | None, indicator_id: str | None, unit: str | N
     Every table cell, tooltip, metric and legend of an indicator goes through here, so the same
     number reads the same everywhere ("5,46 %" in Czech, "5.46 %" in English).
     """
-    if _missing(value):
+    if missing(value):
         return no_data
     return _with_unit(number(value, indicator_decimals(indicator_id, unit), lang), unit, lang,
                       with_unit)

@@ -10,13 +10,12 @@ sanitises the result once more.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from html import escape
 
 import pandas as pd
 
-from hsou_dash.viz.formatting import number
+from hsou_dash.viz.formatting import missing, number
 
 #: CSS of the table (page_frame puts it on every page): a scrolling box with a sticky header,
 #: numbers right-aligned in tabular figures, the chosen territory highlighted.
@@ -39,17 +38,13 @@ CSS = """
 NUMERIC = frozenset({"rank", "year", "count", "number"})
 
 
-def _missing(value: object) -> bool:
-    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
-
-
 def _num(kind: str) -> str:
     return ' class="num"' if kind in NUMERIC else ""
 
 
 def cell_text(value: object, kind: str, decimals: int | None, lang: str) -> str | None:
     """The text of one cell (not yet escaped), or ``None`` for a missing value."""
-    if _missing(value):
+    if missing(value):
         return None
     if kind in ("rank", "year"):
         return str(int(value))
