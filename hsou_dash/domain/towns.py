@@ -215,13 +215,14 @@ def featured(towns: pd.DataFrame, obce: pd.DataFrame) -> pd.DataFrame:
 
 # --- place pickers (ORP, obec, kraj) ------------------------------------------------------
 
-def rank_places(query: str, labels: dict[str, str]) -> list[str]:
+def scored_places(query: str, labels: dict[str, str]) -> list[tuple[int, str]]:
     """Keys of ``labels`` whose label contains every word of ``query``, diacritics optional
     ("usti" finds "Ústí nad Labem"), best first: exact label, label starting with the query, a
     word of the label starting with it, then any other match; ties keep ``labels``' order.
 
     Only the name counts for "exact" and "starts with": "Most" ranks "Most (Ústecký kraj)"
-    first, the part in brackets is a qualifier.
+    first, the part in brackets is a qualifier. Each key comes with its score, 0 (exact name)
+    to 4, so a caller can tell an exact hit from a partial one.
     """
     q = fold(query)
     if not q:
@@ -244,4 +245,26 @@ def rank_places(query: str, labels: dict[str, str]) -> list[str]:
         else:
             score = 4
         ranked.append((score, order, key))
-    return [key for _, _, key in sorted(ranked)]
+    return [(score, key) for score, _, key in sorted(ranked)]
+
+
+def rank_places(query: str, labels: dict[str, str]) -> list[str]:
+    """The keys of :func:`scored_places`, best first."""
+    return [key for _, key in scored_places(query, labels)]
+
+
+def unique_place(scored: list[tuple[int, str]], kind: Callable[[str], str]) -> str | None:
+    """The place a search may open at once, or ``None`` when the visitor has to choose.
+
+    It is the only match, or the exact-name match when no other place of its ``kind`` bears
+    that name: "mastov" opens Mašťov and "teplice" the ORP Teplice (a district and its seat
+    share the name: the first, the district in the search's order, wins), while "lhota" (many
+    municipalities) or "usti" (no exact name) list the matches instead of guessing.
+    """
+    if len(scored) == 1:
+        return scored[0][1]
+    exact = [key for score, key in scored if score == 0]
+    kinds = [kind(key) for key in exact]
+    if exact and len(set(kinds)) == len(kinds):
+        return exact[0]
+    return None

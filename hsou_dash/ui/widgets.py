@@ -227,23 +227,50 @@ def _place_labels(root: str, language: str) -> dict[str, str]:
     return out
 
 
+#: Matches listed under the home search when a query does not name one place.
+SEARCH_LIMIT = 8
+
+
+def _place_kind(key: str) -> str:
+    return key.split(":", 1)[0]
+
+
 def place_search(b: Bundle, key: str) -> None:
-    """One box that opens the profile of any ORP or municipality: type a name without
-    diacritics ("usti"), pick it, and the profile opens (``lang`` kept in its address)."""
+    """One field that opens the profile of any ORP or municipality: type a name, diacritics
+    optional ("mastov"), press Enter. A query that names one place opens it at once (``lang``
+    kept in its address); otherwise its best matches are listed as links.
+
+    A text field, not a select box of all ~6,450 places: their labels made the home page's
+    first message 229 KB and held back its map by ~0.18 s in the browser
+    (``benchmarks/browser.py``), and the select box's own filter needed the diacritics."""
     labels = _place_labels(str(b.root), lang())
 
-    def chosen() -> None:
-        st.session_state[f"_go.{key}"] = st.session_state.get(key)
-        st.session_state[key] = None  # coming back, the box is empty again
+    def submitted() -> None:
+        scored = towns.scored_places(st.session_state.get(key) or "", labels)
+        target = towns.unique_place(scored, _place_kind)
+        if target is not None:
+            st.session_state[f"_go.{key}"] = target
+            st.session_state[key] = ""  # coming back, the field is empty again
 
-    place_select(t("home.search"), list(labels), key=key, index=None,
-                 format_func=lambda c: labels.get(c, ""), on_change=chosen,
-                 placeholder=t("home.search_placeholder"), help=t("home.search_help"))
+    query = st.text_input(t("home.search"), key=key, type="search", on_change=submitted,
+                          placeholder=t("home.search_placeholder"), help=t("home.search_help"))
     target = st.session_state.pop(f"_go.{key}", None)
     if target in labels:
         kind, code = str(target).split(":")
         st.switch_page(PAGES["orp" if kind == "orp" else "town"],
                        query_params=link_params(**{kind: code}))
+    if not query:
+        return
+    found = towns.rank_places(query, labels)
+    if not found:
+        st.caption(t("home.search_none", query=md(query, limit=ECHO_LIMIT)))
+        return
+    st.caption(t("home.search_found", n=len(found)))
+    for place in found[:SEARCH_LIMIT]:
+        kind, code = place.split(":")
+        page_link("orp" if kind == "orp" else "town", md(labels[place]), **{kind: code})
+    if len(found) > SEARCH_LIMIT:
+        st.caption(t("home.search_more", limit=SEARCH_LIMIT))
 
 
 def profile_table(key: str, full: Callable[[], None], compact: str) -> None:

@@ -39,6 +39,38 @@ def test_every_word_must_match_and_the_qualifier_counts():
     assert towns.rank_places("", ORP) == []
 
 
+PLACES = {"orp:4205": "Teplice (ORP, Ústecký kraj)", "obec:567442": "Teplice (obec, ORP Teplice)",
+          "obec:563218": "Mašťov (obec, ORP Kadaň)", "obec:1": "Lhota (obec, ORP Kolín)",
+          "obec:2": "Lhota (obec, ORP Přerov)", "obec:3": "Lhotka (obec, ORP Most)"}
+
+
+def _kind(key: str) -> str:
+    return key.split(":")[0]
+
+
+def _unique(query: str) -> str | None:
+    return towns.unique_place(towns.scored_places(query, PLACES), _kind)
+
+
+def test_scored_places_gives_the_rank_and_the_exactness():
+    assert towns.scored_places("lhota", PLACES) == [(0, "obec:1"), (0, "obec:2")]
+    assert towns.scored_places("lhot", PLACES) == [(1, "obec:1"), (1, "obec:2"), (1, "obec:3")]
+    assert [k for _, k in towns.scored_places("lhot", PLACES)] == towns.rank_places("lhot", PLACES)
+
+
+@pytest.mark.parametrize(("query", "opens"), [
+    ("mastov", "obec:563218"),  # one exact name: open it
+    ("lhotka", "obec:3"),       # the only match
+    ("teplice", "orp:4205"),    # a district and its seat: the district (first) wins
+    ("lhota", None),            # two municipalities of that name: the visitor chooses
+    ("lho", None),              # no exact name, several matches
+    ("nowhere", None),
+    ("", None),
+])
+def test_a_search_opens_a_place_only_when_the_query_names_one(query, opens):
+    assert _unique(query) == opens
+
+
 # --- alt text -------------------------------------------------------------------------------
 
 def test_extremes_sentence_in_czech_and_english():
