@@ -3,10 +3,8 @@
 import streamlit as st
 
 from hsou_dash import urls
-from hsou_dash.escape import md
 from hsou_dash.ui import cache, mapframe, state, widgets
 from hsou_dash.ui.text import lang, t, t_plain
-from hsou_dash.viz import formatting, home_view
 
 HEADLINE = ("unemployment_share", "distraint_share")
 
@@ -40,34 +38,11 @@ with explore:
 
 region = widgets.region_select(b, "home.region")
 h, figs = cache.home_figures(root, region, HEADLINE, lang())
-no_data = t_plain("common.no_data")
-share, current = h.share, h.share_current
-cols = st.columns(2 + len(figs))
-cols[0].metric(t("home.n_orp"), h.n_orp, border=True)
-cols[0].caption(t("home.n_hsou") + f": **{h.n_hsou}**")
-cols[1].metric(t("trust.hsou_share_label", year=share.year),
-               md(home_view.share_text(share, lang(), no_data)), border=True,
-               help=t("trust.hsou_share_help", year=share.year))
-cols[1].caption(t("home.pop_hsou_line", n=formatting.number(share.population_hsou, 0, lang()),
-                  ref=cache.population_ref(root, share.year, lang())))
-if current is not None and current.year != share.year:
-    cols[1].caption(t("home.share_current",
-                      label=t_plain("trust.hsou_share_label", year=current.year),
-                      share=home_view.share_text(current, lang(), no_data),
-                      ref=cache.population_ref(root, current.year, lang())))
-pop_info = cache.population_source(root, share.year)
-cols[1].caption(md(formatting.source_text(pop_info, lang())))
-for col, fig in zip(cols[2:], figs, strict=True):
-    # metric label and value render Markdown; names, units and sources are data
-    col.metric(md(fig.label), md(fig.value), border=True)
-    col.caption(t("home.vs_cz", value=fig.czechia))
-    col.caption(md(fig.source))
-    for note in fig.notes:
-        col.caption(f":orange[{t(note.text_key, year=note.year)}]")
-    for text in fig.coverage:
-        col.caption(md(text))
+# one HTML block, not st.metric: see hsou_dash.viz.headline_cards
+st.html(cache.home_cards(root, region, HEADLINE, lang()))
 hsou_info = cache.hsou_info(root)
-widgets.retrieval_popover([(t_plain("trust.hsou_share_label", year=share.year), pop_info),
+widgets.retrieval_popover([(t_plain("trust.hsou_share_label", year=h.share.year),
+                            cache.population_source(root, h.share.year)),
                            *[(f.label, f.info) for f in figs],
                            (t_plain("home.map_title"), hsou_info)], key="home.sources")
 

@@ -191,7 +191,8 @@ def markdown_problems(markdown: str) -> list[str]:
 
 
 #: what the app's own HTML (the map's ranking table, ``hsou_dash.viz.rank_table``) is made of
-HTML_TAGS = frozenset({"div", "table", "caption", "thead", "tbody", "tr", "th", "td", "span"})
+HTML_TAGS = frozenset({"div", "table", "caption", "thead", "tbody", "tr", "th", "td", "span",
+                       "p", "strong", "details", "summary"})
 HTML_ATTRS = frozenset({"class", "role", "aria-label", "aria-current", "tabindex", "scope",
                         "data-col"})
 

@@ -37,6 +37,8 @@ from hsou_dash.text import translator
 from hsou_dash.viz import attribution as viz_attribution
 from hsou_dash.viz import (
     compare_view,
+    formatting,
+    headline_cards,
     home_view,
     indicator_view,
     maps,
@@ -513,6 +515,21 @@ def home_figures(root: str, region: str, indicators: tuple[str, ...], lang: str)
     gaps = gaps_for(root, *indicators)
     h = headline(b, region, indicators, gaps=gaps)
     return h, home_view.figures(b, h, region, translator(lang), lang, gaps)
+
+
+@_cached()
+def home_cards(root: str, region: str, indicators: tuple[str, ...], lang: str) -> str:
+    """The home page's headline figures as one HTML block (``viz.headline_cards``)."""
+    b = bundle(root)
+    h, figs = home_figures(root, region, indicators, lang)
+    years = {s.year for s in (h.share, h.share_current) if s is not None}
+    refs = {y: home_view.population_ref(b, y, lang) for y in years}
+    source = formatting.source_text(home_view.population_source(b, [h.share.year]), lang) \
+        if h.share is not None else ""
+    tr = translator(lang)
+    cards = home_view.cards(h, figs, tr, lang, refs=refs, population_source=source)
+    return headline_cards.html(cards, label=tr.plain("home.cards_label"),
+                               help_label=tr.plain("home.card_help"))
 
 
 @_cached()

@@ -21,7 +21,7 @@ import streamlit as st
 from hsou_dash import config
 from hsou_dash.text import DEFAULT_LANG, LANGS, translate_plain
 from hsou_dash.ui.text import lang, t_plain
-from hsou_dash.viz import rank_table
+from hsou_dash.viz import headline_cards, rank_table
 
 FRONTEND = Path(__file__).parent / "frontend"
 #: static file name → source: the scripts pages load from ``/app/static``
@@ -76,8 +76,8 @@ def _css_text(value: str) -> str:
 def css(language: str) -> str:
     """The page CSS in ``language`` (the menu's label is the only text in it)."""
     menu = _css_text(translate_plain(language, "frame.menu"))
-    return (f"<style>\n{_CAPTIONS}\n{rank_table.CSS}\n{_PHONE.replace('{menu}', menu)}\n"
-            "</style>")
+    return (f"<style>\n{_CAPTIONS}\n{rank_table.CSS}\n{headline_cards.CSS}\n"
+            f"{_PHONE.replace('{menu}', menu)}\n</style>")
 
 
 #: Presenter mode: every container keyed ``hide_…`` (controls, intros, side columns) goes, the

@@ -22,6 +22,7 @@ from hsou_dash.domain.sources import SourceInfo, hsou_list_source, source_info
 from hsou_dash.text import Translator
 from hsou_dash.viz import attribution as viz_attribution
 from hsou_dash.viz import formatting, maps
+from hsou_dash.viz.headline_cards import Card, Line
 from hsou_dash.viz.indicator_view import coverage_text
 
 HSOU_FILL, OTHER_FILL = "#b2182b", "#e3e6ea"
@@ -84,6 +85,36 @@ def population_ref(b: Bundle, year: int, lang: str) -> str:
 
 def population_source(b: Bundle, years: list[int]) -> SourceInfo:
     return source_info(b.catalog, b.orp_values, "population", years)
+
+
+def cards(h: Headline, figs: list[HeadlineFigure], tr: Translator, lang: str, *,
+          refs: dict[int, str], population_source: str) -> list[Card]:
+    """The headline cards: ORP and HSOÚ counts, the HSOÚ population share (2020, the
+    delimitation basis, and the newest year when it differs) and each headline figure with
+    Czechia's value, its source, caveats and coverage. ``refs``: the population reference
+    phrase of each year shown ("k 31. 12. 2020"); ``population_source``: its source line."""
+    no_data = tr.plain("common.no_data")
+    out = [Card(tr.plain("home.n_orp"), str(h.n_orp),
+                (Line(f"{tr.plain('home.n_hsou')}: ", strong=str(h.n_hsou)),))]
+    share, current = h.share, h.share_current
+    if share is not None:
+        lines = [Line(tr.plain("home.pop_hsou_line",
+                               n=formatting.number(share.population_hsou, 0, lang),
+                               ref=refs[share.year]))]
+        if current is not None and current.year != share.year:
+            lines.append(Line(tr.plain(
+                "home.share_current", label=tr.plain("trust.hsou_share_label", year=current.year),
+                share=share_text(current, lang, no_data), ref=refs[current.year])))
+        lines.append(Line(population_source))
+        out.append(Card(tr.plain("trust.hsou_share_label", year=share.year),
+                        share_text(share, lang, no_data), tuple(lines),
+                        help=tr.plain("trust.hsou_share_help", year=share.year)))
+    for f in figs:
+        lines = [Line(tr.plain("home.vs_cz", value=f.czechia)), Line(f.source),
+                 *(Line(tr.plain(n.text_key, year=n.year), warn=True) for n in f.notes),
+                 *(Line(text) for text in f.coverage)]
+        out.append(Card(f.label, f.value, tuple(lines)))
+    return out
 
 
 def status_map(geo: gpd.GeoDataFrame, orp: pd.DataFrame, tr: Translator,

@@ -64,6 +64,57 @@ class RankTableParser(HTMLParser):
             self._cell.append(data)
 
 
+class CardsParser(HTMLParser):
+    """The home page's headline cards (``hsou_dash.viz.headline_cards``): per card its label,
+    value, lines under it (warnings prefixed "!") and the text behind its disclosure."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.cards: list[dict] = []
+        self._field: str | None = None
+        self._text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        cls = dict(attrs).get("class") or ""
+        if cls == "hsou-card":
+            self.cards.append({"label": "", "value": "", "lines": [], "help": ""})
+        elif tag == "p" and self.cards and self._field is None:
+            self._field = {"hsou-card-label": "label", "hsou-card-value": "value",
+                           "hsou-card-line": "line", "hsou-card-line warn": "warn"}.get(cls)
+            self._field = self._field or "help"
+            self._text = []
+
+    def handle_endtag(self, tag):
+        if tag == "p" and self._field is not None:
+            text = "".join(self._text)
+            card = self.cards[-1]
+            if self._field in ("line", "warn"):
+                card["lines"].append(("!" if self._field == "warn" else "") + text)
+            else:
+                card[self._field] = text
+            self._field = None
+
+    def handle_data(self, data):
+        if self._field is not None:
+            self._text.append(data)
+
+
+def home_cards(at: AppTest) -> list[dict]:
+    """The headline cards of a home page run (fails the test when there are none)."""
+    for el in at.get("html"):
+        body = getattr(el.proto, "body", "")
+        if 'class="hsou-cards"' in body:
+            parser = CardsParser()
+            parser.feed(body)
+            return parser.cards
+    raise AssertionError("no headline cards on the page")
+
+
+def card_values(at: AppTest) -> dict[str, str]:
+    """Label → value of the headline cards."""
+    return {c["label"]: c["value"] for c in home_cards(at)}
+
+
 def rank_tables(at: AppTest) -> list[pd.DataFrame]:
     """Every HTML ranking table of the run (the map's), cell texts as shown, columns by their
     machine names (``data-col``)."""
@@ -103,6 +154,9 @@ def texts(at: AppTest) -> str:
         for el in getattr(at, kind):
             parts.append(str(getattr(el, "value", "")))
             parts.append(str(getattr(el, "label", "")))
+    if any('class="hsou-cards"' in getattr(el.proto, "body", "") for el in at.get("html")):
+        for card in home_cards(at):
+            parts += [card["label"], card["value"], *card["lines"], card["help"]]
     return "\n".join(parts)
 
 

@@ -13,7 +13,7 @@ from hsou_dash import config
 from hsou_dash.data import loaders
 from hsou_dash.data.bundle import FetchLimits, install
 from hsou_dash.ui import cache
-from tests.app.conftest import open_page
+from tests.app.conftest import card_values, open_page
 
 FAST = FetchLimits(deadline=30, min_rate=0, grace=0, request_timeout=10)
 
@@ -43,7 +43,7 @@ def test_a_new_install_takes_effect_everywhere_without_restart(source, tmp_path,
     monkeypatch.setenv("HSOU_CACHE_DIR", str(tmp_path / "cache"))
     v1 = install(source, target, limits=FAST, lock_timeout=5)
     at = open_page("home")
-    labels = " ".join(str(m.label) for m in at.metric)
+    labels = " ".join(card_values(at))
     assert not at.exception and labels and "(v2)" not in labels
     b1 = cache.get_bundle()
     root1 = str(b1.root)
@@ -53,7 +53,7 @@ def test_a_new_install_takes_effect_everywhere_without_restart(source, tmp_path,
     _mark(source, "v2")
     v2 = install(source, target, limits=FAST, lock_timeout=5)
     at = open_page("home")  # the next page run: a new root, so new cache entries everywhere
-    labels = " ".join(str(m.label) for m in at.metric)
+    labels = " ".join(card_values(at))
     assert not at.exception and "(v2)" in labels, labels
     b2 = cache.get_bundle()
     root2 = str(b2.root)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from tests.app.conftest import open_page, rank_table
+from tests.app.conftest import home_cards, open_page, rank_table
 
 
 def _legend(at) -> str:
@@ -93,17 +93,20 @@ def test_map_values_have_fixed_decimals_in_the_page_language():
 def test_home_shows_the_2020_hsou_share_and_publisher_first_sources():
     at = open_page("home")
     assert not at.exception
-    metrics = {m.label: m.value for m in at.metric}
-    assert "Podíl obyvatel v HSOÚ (2020)" in metrics
-    assert re.fullmatch(r"\d+,\d\u00a0%", metrics["Podíl obyvatel v HSOÚ (2020)"])
-    assert "Podíl osob v exekuci (15+) (2022)" in metrics
-    lines = _source_lines(at)
-    assert any(c.startswith("Zdroj: ČSÚ – ") for c in lines)
+    cards = {c["label"]: c for c in home_cards(at)}
+    share = cards["Podíl obyvatel v HSOÚ (2020)"]
+    assert re.fullmatch(r"\d+,\d\u00a0%", share["value"])
+    assert "čtvrtina obyvatel Česka" in share["help"]  # behind its disclosure
+    assert "Podíl osob v exekuci (15+) (2022)" in cards
+    lines = [line for c in cards.values() for line in c["lines"]]
+    assert any(c.startswith("Zdroj: ČSÚ – ") for c in share["lines"])
     assert any(c.startswith("Zdroj: Exekutorská komora ČR – Mapa exekucí") for c in lines)
-    assert not any("github:" in c for c in _captions(at))
+    assert not any("github:" in c for c in [*_captions(at), *lines])
     assert any(c.startswith("Seznam HSOÚ: MMR") for c in _captions(at))
-    current = [c for c in _captions(at) if c.startswith("Podíl obyvatel v HSOÚ (20")]
+    current = [c for c in share["lines"] if c.startswith("Podíl obyvatel v HSOÚ (20")]
     assert current and "(2020)" not in current[0]  # the newer share carries its own year
+    # the 2022 distraint caveats are warnings in their own card
+    assert any(c.startswith("!") for c in cards["Podíl osob v exekuci (15+) (2022)"]["lines"])
 
 
 def test_compare_sources_czechia_column_and_coverage():
