@@ -45,9 +45,10 @@ with c2:
 levels = upload.map_levels(indicator, indicator in obec_indicators(layer, region, options))
 state.keep_valid("map.level", levels, levels[0])
 with c3:
-    level = st.radio(t("obec_layer.level"), ["orp", "obec"], key="map.level", horizontal=True,
-                     format_func=lambda v: t(f"obec_layer.level_{v}"), disabled=len(levels) < 2,
-                     help=None if len(levels) > 1 else t("obec_layer.level_help"))
+    level = st.segmented_control(
+        t("obec_layer.level"), ["orp", "obec"], key="map.level", required=True,
+        format_func=lambda v: t(f"obec_layer.level_{v}"), disabled=len(levels) < 2,
+        help=None if len(levels) > 1 else t("obec_layer.level_help"))
 level, values, years = upload.map_values(b, layer, level, region, indicator)  # or a notice
 state.keep_valid("map.year", years, years[0])
 with c4:
@@ -104,20 +105,28 @@ with left:
     hsou_info = cache.hsou_info(root)
     if show_hsou:
         st.caption(t("map.hsou_list_source", source=hsou_info.line(lang())))
-    widgets.retrieval_popover([(view.title, view.info), *([(t_plain("map.hsou_outline"),
-                               hsou_info)] if show_hsou else [])], key="map.sources")
     widgets.attribution()
-    if not upload.is_user_id(indicator):
-        exports.map_downloads(root, level, region, indicator, int(year), scheme, int(k),
-                              show_hsou)
+    # PNGs and CSVs drawn only while open (opening reruns): a visit does not wait for them
+    with st.container(horizontal=True, gap="small"):
+        widgets.retrieval_popover([(view.title, view.info), *(
+            [(t_plain("map.hsou_outline"), hsou_info)] if show_hsou else [])], key="map.sources")
+        files = st.popover(t("map.downloads"), key="map.downloads", on_change="rerun",
+                           icon=":material/download:", help=t("map.downloads_help"))
+    if files.open:
+        with files:
+            if not upload.is_user_id(indicator):
+                exports.map_downloads(root, level, region, indicator, int(year), scheme,
+                                      int(k), show_hsou)
+            widgets.csv_downloads(view.export, t_plain(
+                "map.download_name", indicator=indicator, year=year,
+                region=region if level == "orp" else f"{region}_obce"), "map.dl", view.headers)
     widgets.table_map_alt(view.table, f"{view.title} ({year})", widgets.region_name(b, region))
     if view.missing:
         st.caption(t("map.missing" if level == "orp" else "obec_layer.missing", n=view.missing))
 with right:
     widgets.map_selection(b, level, region_orp, obce)
-    # Table or chart, one at a time: not st.tabs, which would put the chart in the page (and
-    # make the browser fetch Plotly's 4.6 MB bundle) although its tab is closed. The plotly
-    # element, and so its lazily loaded JS chunk, exists only once a visitor asks for it.
+    # Table or chart, not st.tabs: a closed tab's chart is still in the page (and makes the
+    # browser fetch Plotly's 4.6 MB bundle); the plotly element exists only when asked for.
     shown = st.segmented_control(t("map.show"), ["table", "chart"], key="map.show",
                                  default="table", format_func=lambda v: t(f"map.tab_{v}"),
                                  label_visibility="collapsed")
@@ -133,9 +142,6 @@ with right:
         if view.unreliable:
             st.caption(t("obec_layer.unreliable_note", n=view.unreliable,
                          threshold=SMALL_DENOMINATOR))
-    widgets.csv_downloads(view.export, t_plain(
-        "map.download_name", indicator=indicator, year=year,
-        region=region if level == "orp" else f"{region}_obce"), "map.dl", view.headers)
 
 state.write("map", {"region": region, "indicator": indicator, "year": year,
                     "orp": st.session_state.get("map.orp"), "scheme": scheme, "k": k,

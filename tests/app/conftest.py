@@ -28,6 +28,12 @@ def open_page(page: str, **params: str) -> AppTest:
     return at
 
 
+def open_downloads(at: AppTest) -> AppTest:
+    """Open /map's "Stáhnout" popover: its buttons are drawn only while it is open."""
+    at.session_state["map.downloads"] = True
+    return at.run()
+
+
 def param(at: AppTest, name: str) -> str | None:
     """One URL parameter as the page wrote it (AppTest may hold it as a one-item list)."""
     v = at.query_params.get(name)

@@ -18,7 +18,7 @@ from hsou_dash.escape import ECHO_LIMIT
 from hsou_dash.ui import page_frame
 from hsou_dash.ui.state import MAX_NOTICES
 from tests import hostile
-from tests.app.conftest import open_page
+from tests.app.conftest import open_downloads, open_page
 
 MASTOV = "563218"
 
@@ -110,10 +110,10 @@ def test_map_orp_and_municipal_layers(evil_env, downloads):
     check_markdown(at)
     table = "".join(html_sources(at))  # the hostile names reached the table, as text
     assert "&lt;img src=x onerror=" in table and 'class="sel" aria-current="true"' in table
-    check_csv(at, downloads, expect_names=True)
+    check_csv(open_downloads(at), downloads, expect_names=True)
     at = open_page("map", level="obec", indicator="unemployment_share", obec=MASTOV)
     check_markdown(at)
-    check_csv(at, downloads, expect_names=True)
+    check_csv(open_downloads(at), downloads, expect_names=True)
 
 
 def test_orp_profile(evil_env, downloads):

@@ -74,8 +74,8 @@ def test_english():
 
 def test_switching_to_municipalities_shows_354_obce_with_counts_and_flags():
     at = open_page("map")
-    assert not at.radio(key="map.level").disabled
-    at.radio(key="map.level").set_value("obec").run()
+    assert not at.segmented_control(key="map.level").disabled
+    at.segmented_control(key="map.level").set_value("obec").run()
     assert not at.exception
     table = _table(at)
     assert len(table) == 354
@@ -91,7 +91,7 @@ def test_municipal_url_selects_the_town_and_links_to_its_profile():
     at = open_page("map", region="CZ042", orp="4204", level="obec", obec="563218",
                    indicator="distraint_share")
     assert not at.exception
-    assert at.radio(key="map.level").value == "obec"
+    assert at.segmented_control(key="map.level").value == "obec"
     assert at.selectbox(key="map.obec").value == "563218"
     labels = [str(link.proto.label) for link in at.get("page_link")]
     assert any("Mašťov" in label for label in labels)
@@ -103,7 +103,8 @@ def test_municipal_url_selects_the_town_and_links_to_its_profile():
 def test_whole_czechia_stays_at_orp_level():
     at = open_page("map", region="CZ", level="obec")
     assert not at.exception
-    assert at.radio(key="map.level").value == "orp" and at.radio(key="map.level").disabled
+    level = at.segmented_control(key="map.level")
+    assert level.value == "orp" and level.disabled
     assert len(_table(at)) == 206
     assert any("jen v rámci jednoho kraje" in i.value for i in at.info)
 
@@ -113,7 +114,7 @@ def test_indicator_without_municipal_values_falls_back_to_orp():
     assert not at.exception
     notices = " ".join(i.value for i in at.info)
     assert "distraint_share_mz2024" in notices and "999999" in notices
-    assert at.radio(key="map.level").value == "orp"
+    assert at.segmented_control(key="map.level").value == "orp"
 
 
 def test_presentation_mode_from_the_url_and_back():

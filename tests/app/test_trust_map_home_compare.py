@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from tests.app.conftest import home_cards, open_page, rank_table
+from tests.app.conftest import home_cards, open_downloads, open_page, rank_table
 
 
 def _legend(at) -> str:
@@ -70,6 +70,8 @@ def test_map_region_line_says_what_czechia_leaves_out():
 
 def test_map_offers_czech_excel_and_machine_csv(downloads):
     at = open_page("map")
+    assert not at.get("download_button")  # behind "Stáhnout" until it is opened
+    open_downloads(at)
     buttons = {b.proto.label: b for b in at.get("download_button")}
     assert {x for x in buttons if x.startswith("CSV")} == {"CSV pro Excel (CZ)",
                                                           "CSV (strojově čitelné)"}

@@ -13,7 +13,15 @@ import pytest
 
 from hsou_dash import config
 from hsou_dash.ui.upload import STORE
-from tests.app.conftest import open_page, param, rank_table, rank_tables, shown_number, texts
+from tests.app.conftest import (
+    open_downloads,
+    open_page,
+    param,
+    rank_table,
+    rank_tables,
+    shown_number,
+    texts,
+)
 from tests.app.test_trust_map_home_compare import _legend
 
 #: Made-up values for the 16 ORP of Ústecký kraj: 10.5, 11.5, … (not real figures)
@@ -209,6 +217,7 @@ def test_obec_upload_draws_the_municipal_map_of_its_kraj(bundle, downloads):
     assert "Zdroj: Obecní soubor (vlastní data nahraná v této relaci" in shown
     assert f"Vlastní: {NAME} obcí" in shown
     assert f"Vlastní: {NAME} obcí" in _legend(at)
+    assert not [b for b in open_downloads(at).get("download_button") if "PNG" in b.proto.label]
     csv = next(d.decode("utf-8-sig") for d in downloads.values()
                if obce[0].encode() in d and b"obec_code," in d.splitlines()[0])
     assert all(c in csv for c in obce) and f"{len(obce) - 0.5}" in csv

@@ -7,6 +7,7 @@ app works without internet (no CDN, no font or tile server needed).
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -93,6 +94,12 @@ def pytest_runtest_makereport(item, call):
     outcome = yield
     rep = outcome.get_result()
     setattr(item, f"rep_{rep.when}", rep)
+
+
+def open_downloads(pg, word: str = "Stáhnout") -> None:
+    """Open /map's downloads popover (its buttons exist only once it is open)."""
+    pg.get_by_role("button", name=re.compile(rf"{word}$")).first.click()
+    pg.get_by_role("button", name=re.compile("^CSV")).first.wait_for(timeout=45_000)
 
 
 def map_frame(pg):

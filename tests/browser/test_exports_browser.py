@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from tests.browser.conftest import map_frame
+from tests.browser.conftest import map_frame, open_downloads
 
 pytestmark = pytest.mark.browser
 
@@ -17,6 +17,7 @@ pytestmark = pytest.mark.browser
 def test_map_slide_png_downloads(server, page, external_requests):
     page.goto(f"{server}/map?region=CZ042&indicator=unemployment_share&year=2020")
     map_frame(page)
+    open_downloads(page)
     with page.expect_download(timeout=60_000) as dl:
         page.get_by_role("button", name="Mapa jako PNG (snímek 1920×1080)").click()
     download = dl.value

@@ -9,7 +9,7 @@ import re
 import pandas as pd
 import pytest
 
-from tests.browser.conftest import map_frame
+from tests.browser.conftest import map_frame, open_downloads
 
 pytestmark = pytest.mark.browser
 
@@ -54,6 +54,7 @@ def test_upload_on_the_map_and_no_trace_elsewhere(server, page, browser, externa
     body.get_by_text(re.compile(r"Nejvyšší hodnotu má Žatec \(25,5\)")).first.wait_for()
     body.get_by_text(re.compile("Zdroj: Test prohlížeče \\(vlastní data")).first.wait_for()
     # the table downloads back as CSV with the user's values, untouched
+    open_downloads(page)
     with page.expect_download(timeout=60_000) as dl:
         page.get_by_role("button", name="CSV (strojově čitelné)").click()
     back = pd.read_csv(dl.value.path(), dtype={"orp_code": str})
