@@ -6,6 +6,7 @@ Pure functions over the bundle's tables; no Streamlit and no display formatting 
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import unicodedata
@@ -230,10 +231,9 @@ def scored_places(query: str, labels: dict[str, str]) -> list[tuple[int, str]]:
     words = q.split(" ")
     ranked: list[tuple[int, int, str]] = []
     for order, (key, label) in enumerate(labels.items()):
-        folded = fold(label)
+        folded, name = _folded_label(str(label))
         if not all(w in folded for w in words):
             continue
-        name = fold(re.sub(r"\s*\(.*\)\s*$", "", str(label))) or folded
         if name == q:
             score = 0
         elif name.startswith(q):
@@ -246,6 +246,14 @@ def scored_places(query: str, labels: dict[str, str]) -> list[tuple[int, str]]:
             score = 4
         ranked.append((score, order, key))
     return [(score, key) for score, _, key in sorted(ranked)]
+
+
+@functools.lru_cache(maxsize=16_384)
+def _folded_label(label: str) -> tuple[str, str]:
+    """``label`` and its name (without the bracketed qualifier), folded. Cached: the home
+    search folds all ~6,450 place labels per query (~30 ms), the same labels every time."""
+    folded = fold(label)
+    return folded, fold(re.sub(r"\s*\(.*\)\s*$", "", label)) or folded
 
 
 def rank_places(query: str, labels: dict[str, str]) -> list[str]:

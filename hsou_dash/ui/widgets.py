@@ -229,6 +229,8 @@ def _place_labels(root: str, language: str) -> dict[str, str]:
 
 #: Matches listed under the home search when a query does not name one place.
 SEARCH_LIMIT = 8
+#: Longest query (the longest Czech place name with its ORP is ~60 characters).
+SEARCH_MAX_CHARS = 100
 
 
 def _place_kind(key: str) -> str:
@@ -253,6 +255,7 @@ def place_search(b: Bundle, key: str) -> None:
             st.session_state[key] = ""  # coming back, the field is empty again
 
     query = st.text_input(t("home.search"), key=key, type="search", on_change=submitted,
+                          max_chars=SEARCH_MAX_CHARS,
                           placeholder=t("home.search_placeholder"), help=t("home.search_help"))
     target = st.session_state.pop(f"_go.{key}", None)
     if target in labels:
