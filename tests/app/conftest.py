@@ -14,8 +14,10 @@ from tests.conftest import REPO
 TIMEOUT = 60
 
 
-def open_page(page: str, **params: str) -> AppTest:
-    """Run ``app.py`` on ``pages/<page>.py`` with the given query parameters."""
+def open_page(page: str, state: dict | None = None, **params: str) -> AppTest:
+    """Run ``app.py`` on ``pages/<page>.py`` with the given query parameters; ``state``:
+    session state set before the page's run (an English /map cannot be rerun in AppTest: it
+    keeps a select box's Czech label from the first run and fails to find it)."""
     at = AppTest.from_file(str(REPO / "app.py"), default_timeout=TIMEOUT)
     at.query_params.update(params)
     at.run()  # AppTest resolves st.navigation pages only after a first run (of home)
@@ -23,6 +25,8 @@ def open_page(page: str, **params: str) -> AppTest:
         return at  # that first run was the visit
     at.query_params.clear()  # home wrote its own URL; a visitor arrives with ours
     at.query_params.update(params)
+    for key, value in (state or {}).items():
+        at.session_state[key] = value
     at.switch_page(f"pages/{page}.py")
     at.run()
     return at

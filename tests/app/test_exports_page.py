@@ -11,7 +11,7 @@ from PIL import Image
 from pypdf import PdfReader
 from streamlit.runtime.media_file_manager import MediaFileManager
 
-from tests.app.conftest import open_page
+from tests.app.conftest import open_downloads, open_page
 
 
 @pytest.fixture
@@ -34,8 +34,8 @@ def _buttons(at) -> dict[str, object]:
 
 def test_map_page_offers_slide_and_print_pngs(deferred):
     at = open_page("map", region="CZ042", indicator="unemployment_share", year="2020")
-    assert not at.exception
-    buttons = _buttons(at)
+    assert not at.exception and not _buttons(at)  # behind "Stáhnout" until it is opened
+    buttons = _buttons(open_downloads(at))
     for label in ("Mapa jako PNG (snímek 1920×1080)", "Mapa jako PNG (tisk A4, 300 dpi)"):
         assert buttons[label].HasField("deferred_file_id")  # rendered only when clicked
     mime, make = deferred["mapa_unemployment_share_2020_CZ042_slide.png"]
@@ -46,7 +46,7 @@ def test_map_page_offers_slide_and_print_pngs(deferred):
 
 
 def test_map_page_municipal_level_and_english(deferred):
-    at = open_page("map", region="CZ042", level="obec", lang="en")
+    at = open_page("map", {"map.downloads": True}, region="CZ042", level="obec", lang="en")
     assert not at.exception
     assert "Map as PNG (slide 1920×1080)" in _buttons(at)
     names = [n for n in deferred if n.startswith("map_") and n.endswith("_CZ042_obce_slide.png")]
