@@ -91,7 +91,7 @@ def warm_rerun(key: str, choices: list[str], n: int = 9) -> float:
     at.run()
     at.switch_page("pages/map.py").run()
     times = []
-    widget = at.radio if key == "map.level" else at.selectbox
+    widget = at.segmented_control if key == "map.level" else at.selectbox
     for i in range(n):
         widget(key=key).set_value(choices[i % len(choices)])
         t0 = time.perf_counter()
