@@ -524,8 +524,8 @@ def home_cards(root: str, region: str, indicators: tuple[str, ...], lang: str) -
     h, figs = home_figures(root, region, indicators, lang)
     years = {s.year for s in (h.share, h.share_current) if s is not None}
     refs = {y: home_view.population_ref(b, y, lang) for y in years}
-    source = formatting.source_text(home_view.population_source(b, [h.share.year]), lang) \
-        if h.share is not None else ""
+    source = "" if h.share is None else formatting.source_text(
+        population_source(root, h.share.year), lang)
     tr = translator(lang)
     cards = home_view.cards(h, figs, tr, lang, refs=refs, population_source=source)
     return headline_cards.html(cards, label=tr.plain("home.cards_label"),
@@ -536,12 +536,6 @@ def home_cards(root: str, region: str, indicators: tuple[str, ...], lang: str) -
 def home_vintage(root: str, lang: str) -> list[str]:
     """The data-vintage lines of the home page."""
     return home_view.vintage(bundle(root), translator(lang), lang)
-
-
-@_cached()
-def population_ref(root: str, year: int, lang: str) -> str:
-    """"k 31. 12. 2020" of the population of ``year`` (home page, every rerun: cached)."""
-    return home_view.population_ref(bundle(root), year, lang)
 
 
 @_cached()
