@@ -110,14 +110,14 @@ class CardsParser(HTMLParser):
 
 
 def home_cards(at: AppTest) -> list[dict]:
-    """The headline cards of a home page run (fails the test when there are none)."""
+    """The headline cards of a run (the home page's), or none."""
     for el in at.get("html"):
         body = getattr(el.proto, "body", "")
         if 'class="hsou-cards"' in body:
             parser = CardsParser()
             parser.feed(body)
             return parser.cards
-    raise AssertionError("no headline cards on the page")
+    return []
 
 
 def card_values(at: AppTest) -> dict[str, str]:
@@ -164,9 +164,8 @@ def texts(at: AppTest) -> str:
         for el in getattr(at, kind):
             parts.append(str(getattr(el, "value", "")))
             parts.append(str(getattr(el, "label", "")))
-    if any('class="hsou-cards"' in getattr(el.proto, "body", "") for el in at.get("html")):
-        for card in home_cards(at):
-            parts += [card["label"], card["value"], *card["lines"], card["help"]]
+    for card in home_cards(at):
+        parts += [card["label"], card["value"], *card["lines"], card["help"]]
     return "\n".join(parts)
 
 

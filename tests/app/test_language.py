@@ -45,9 +45,8 @@ def _ours(at) -> list[str]:
         out += [str(el.value) for el in getattr(at, kind)
                 if "(in Czech)" not in str(el.value)]
     out += [f"{m.label} {m.value}" for m in at.metric]
-    if any('class="hsou-cards"' in el.proto.body for el in at.get("html")):
-        for card in home_cards(at):  # the home page's figures: labels and lines are ours
-            out += [card["label"], card["help"], *card["lines"]]
+    for card in home_cards(at):  # the home page's figures: labels and lines are ours
+        out += [card["label"], card["help"], *card["lines"]]
     for el in at.markdown:  # line by line: quoted register fields and retrieval paths are data
         lines = str(el.value).splitlines()
         if len(lines) > 30:  # a document of the bundle (methodology, sources), quoted whole
