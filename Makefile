@@ -12,7 +12,7 @@ SERVE_PORT = $(if $(filter file,$(origin PORT)),8080,$(PORT))
 
 ## make run: install everything, put the data bundle in place, start the app on :$(PORT)
 run: setup
-	$(BIN)/streamlit run app.py --server.port $(PORT)
+	$(BIN)/streamlit run deploy/hsou_site.py --server.port $(PORT)
 
 ## make dev: the same, reloading when a source file is saved (the site itself watches nothing)
 dev: setup

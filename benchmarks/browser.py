@@ -113,7 +113,7 @@ def warm_visits(rounds: int = 5) -> list[dict]:
     from playwright.sync_api import sync_playwright
 
     with ExitStack() as stack:
-        ours = stack.enter_context(streamlit(REPO / "app.py"))
+        ours = stack.enter_context(streamlit())
         bare_map = stack.enter_context(streamlit(BARE_FOLIUM))
         bare = stack.enter_context(streamlit(BARE_WRITE))
         public = stack.enter_context(proxied(2))
@@ -178,7 +178,7 @@ def timelines(rounds: int = 3) -> list[dict]:
 
     rows = []
     with ExitStack() as stack:
-        ours = stack.enter_context(streamlit(REPO / "app.py"))
+        ours = stack.enter_context(streamlit())
         bare_map = stack.enter_context(streamlit(BARE_FOLIUM))
         with sync_playwright() as p:
             browser = _launch(p)
@@ -256,7 +256,7 @@ def first_visit_bytes() -> list[dict]:
     """First visit of /map, directly and through nginx (2 replicas), same browser."""
     from playwright.sync_api import sync_playwright
 
-    with streamlit(REPO / "app.py") as direct, proxied(2) as proxy, sync_playwright() as p:
+    with streamlit() as direct, proxied(2) as proxy, sync_playwright() as p:
         browser = _launch(p)
         for url in (direct.url, proxy.url):  # warm the servers (and nginx's cache) first
             context = browser.new_context()

@@ -41,7 +41,7 @@ if str(REPO / "benchmarks") not in sys.path:
     sys.path.insert(0, str(REPO / "benchmarks"))
 
 import websockets  # noqa: E402
-from servers import cpu_seconds, proxied, rss_mb, streamlit  # noqa: E402
+from servers import SITE, cpu_seconds, proxied, rss_mb, streamlit  # noqa: E402
 from streamlit.proto.BackMsg_pb2 import BackMsg  # noqa: E402
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
 
@@ -215,7 +215,7 @@ def target_server(name: str, replicas: int, compression: bool | None) -> Iterato
     flags = [] if compression is None else ["--server.enableWebsocketCompression",
                                             str(compression).lower()]
     if name == "direct":
-        with streamlit(REPO / "app.py", *flags) as s:
+        with streamlit(SITE, *flags) as s:
             url = f"ws://127.0.0.1:{s.port}/_stcore/stream"
             yield Target(url, s.pids, [], [url])
     else:
@@ -319,7 +319,7 @@ def ws_bytes(reruns: int = 18) -> list[dict[str, float]]:
     """A /map indicator-change rerun on the wire, with websocket compression off and on."""
     rows = []
     for on in (False, True):
-        with streamlit(REPO / "app.py", "--server.enableWebsocketCompression",
+        with streamlit(SITE, "--server.enableWebsocketCompression",
                        str(on).lower()) as s:
             row = asyncio.run(_ws_bytes(s.port, s.pids, reruns))
             rows.append({"compression": "on" if on else "off", **row})

@@ -16,7 +16,7 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from deploy.local import Server, free_port, local_streamlit  # noqa: E402
-from deploy.serve import Deployment, Settings  # noqa: E402
+from deploy.serve import SITE, Deployment, Settings  # noqa: E402
 
 BENCH = REPO / "benchmarks"
 BARE_WRITE = BENCH / "bare" / "write.py"
@@ -58,7 +58,7 @@ def _ensure_bare_static() -> None:
 
 
 @contextmanager
-def streamlit(script: Path = REPO / "app.py", *flags: str) -> Iterator[Server]:
+def streamlit(script: Path = SITE, *flags: str) -> Iterator[Server]:
     """Start ``streamlit run script`` on a free port with extra ``--option value`` flags."""
     if script.parent == BARE_FOLIUM.parent:
         _ensure_bare_static()

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from deploy.serve import REPO, wait_healthy
+from deploy.serve import REPO, SITE, wait_healthy
 
 #: Flags every local server gets: localhost only, no browser, no usage statistics.
 LOCAL_FLAGS = ("--server.address", "127.0.0.1", "--server.headless", "true",
@@ -57,7 +57,7 @@ class Server:
 
 
 @contextmanager
-def local_streamlit(*flags: str, script: Path = REPO / "app.py", port: int | None = None,
+def local_streamlit(*flags: str, script: Path = SITE, port: int | None = None,
                     log: IO[str] | None = None, env: Mapping[str, str] | None = None,
                     timeout: float = 90) -> Iterator[Server]:
     """``streamlit run script`` with :data:`LOCAL_FLAGS` and extra ``--option value`` ``flags``

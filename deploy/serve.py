@@ -41,8 +41,11 @@ if str(REPO) not in sys.path:  # run as a script: make the app's package importa
     sys.path.insert(0, str(REPO))
 
 from hsou_dash import config  # noqa: E402
+from hsou_dash.page_shell import served_index_html  # noqa: E402
 
 DEPLOY_DIR = Path(__file__).resolve().parent
+#: What every server of the site runs: app.py with the page shell of hsou_dash.page_shell.
+SITE = DEPLOY_DIR / "hsou_site.py"
 TEMPLATE = DEPLOY_DIR / "nginx.conf.template"
 DEFAULT_RUN_DIR = DEPLOY_DIR / "run"
 MIME_TYPES = Path("/etc/nginx/mime.types")
@@ -60,29 +63,11 @@ _PLACEHOLDER = re.compile(r"@([A-Z_]+)@")
 # --- configuration -------------------------------------------------------------------------
 
 def streamlit_index_html() -> Path:
-    """Streamlit's page shell, whose one inline script the CSP must allow by hash."""
+    """Streamlit's page shell, whose inline scripts the CSP must allow by hash (its own, and
+    the boot line every replica adds: :func:`hsou_dash.page_shell.served_index_html`)."""
     from streamlit import file_util
 
     return Path(file_util.get_static_dir()) / "index.html"
-
-
-#: Streamlit's client looks for its server under every prefix of the address it was opened
-#: at: a link to /map first tries /map/_stcore/health and /map/_stcore/host-config, gets 404,
-#: waits 100 ms and only then tries /_stcore/… — about 0.14 s of every visit that does not
-#: start at /. This site always lives at the root of its host, and the client reads its
-#: start-up settings from ``window.__streamlit`` before its own script runs: nginx puts this
-#: line into the page shell (``sub_filter``), allowed by its hash in the CSP.
-BOOT_SCRIPT = ('window.__streamlit=Object.assign(window.__streamlit||{},'
-               '{BACKEND_BASE_URL:location.origin+"/"});')
-MODULE_TAG = '<script type="module"'
-
-
-def served_index_html(html: str) -> str:
-    """Streamlit's page shell as nginx serves it: :data:`BOOT_SCRIPT` before the app's module
-    script (the same replacement as the ``sub_filter`` in the nginx template)."""
-    if MODULE_TAG not in html:
-        raise ValueError("Streamlit's index.html has no module script to put the boot line before")
-    return html.replace(MODULE_TAG, f"<script>{BOOT_SCRIPT}</script>{MODULE_TAG}", 1)
 
 
 def inline_script_hashes(html: str) -> list[str]:
@@ -191,7 +176,6 @@ def nginx_files(s: Settings, index_html: str | None = None) -> dict[str, str]:
         "RUN_DIR": run, "MIME_TYPES": str(MIME_TYPES), "LISTEN": f"{s.listen}:{s.port}",
         "UPSTREAM_SERVERS": servers, "CSP_APP": csp_app, "CSP_COMPONENT": csp_component,
         "COOKIE_SECURE": "; Secure" if s.secure_cookie else "",
-        "MODULE_TAG": MODULE_TAG, "BOOT_SCRIPT": BOOT_SCRIPT,
         **brotli_config(),
     })
     proxy_headers = "\n".join([
@@ -267,7 +251,7 @@ def _die_with_parent() -> None:
 
 
 def replica_command(port: int, compression: bool | None) -> list[str]:
-    cmd = [sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"),
+    cmd = [sys.executable, "-m", "streamlit", "run", str(SITE),
            "--server.address", "127.0.0.1", "--server.port", str(port),
            "--server.headless", "true", "--browser.gatherUsageStats", "false",
            # A public replica runs the code it started with: no watching, no reloading a

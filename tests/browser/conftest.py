@@ -26,7 +26,7 @@ LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1"}
 
 @contextmanager
 def streamlit_server(env: dict[str, str], log_name: str) -> Iterator[str]:
-    """``streamlit run app.py`` on a free localhost port with ``env``; yields its base URL.
+    """The site (``deploy/hsou_site.py``) on a free localhost port with ``env``; yields its URL.
 
     One way to start the app for every browser test (the real bundle, a hostile copy...),
     the same as the benchmarks' (:func:`deploy.local.local_streamlit`); the log goes to

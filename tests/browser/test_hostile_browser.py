@@ -31,7 +31,7 @@ _EVIL_ELEMENTS = """() => [...document.querySelectorAll('a, img, image, iframe, 
 
 @pytest.fixture(scope="module")
 def hostile_server(bundle_dir: Path, tmp_path_factory) -> Iterator[str]:
-    """``streamlit run app.py`` on a free port, reading the hostile copy of the bundle."""
+    """The site on a free port, reading the hostile copy of the bundle."""
     root = hostile.make_hostile_bundle(bundle_dir, tmp_path_factory.mktemp("hostile") / "b")
     env = {**os.environ, config.ENV_DATA_DIR: str(root),
            config.ENV_CACHE_DIR: str(tmp_path_factory.mktemp("cache"))}

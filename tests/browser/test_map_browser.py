@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import urlparse
 
 import pytest
 
@@ -12,8 +13,14 @@ pytestmark = pytest.mark.browser
 
 
 def test_map_shows_ustecky_kraj_offline(server, page, external_requests):
+    asked: list[str] = []
+    page.on("request", lambda r: asked.append(urlparse(r.url).path))
     page.goto(f"{server}/map?region=CZ042&indicator=unemployment_share&year=2020")
     frame = map_frame(page)
+    # a shared link connects at once (hsou_dash.page_shell): no looking for the server under
+    # /map/ first, which costs 0.1 s
+    assert not [p for p in asked if p.startswith("/map/_stcore")], asked
+    assert asked.count("/_stcore/health") == 1
     # 16 filled ORP polygons, plus the HSOÚ outline path(s), which are not interactive
     filled = frame.locator("path.leaflet-interactive")
     assert filled.count() == 16

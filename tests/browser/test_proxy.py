@@ -136,7 +136,7 @@ def _visit_map(browser, proxy: Deployment, cookie: str | None = None):
     page.goto(f"{proxy.url}{MAP}")
     frame = map_frame(page)
     assert frame.locator("path.leaflet-interactive").count() == 16
-    # deploy/serve.py BOOT_SCRIPT: no probing for the server under /map/ first (0.14 s)
+    # the replicas' page shell (hsou_dash.page_shell): no probing under /map/ first (0.1 s)
     assert not [p for p in requested if p.startswith("/map/_stcore")], requested
     assert requested.count("/_stcore/health") == 1
     return context, violations, external

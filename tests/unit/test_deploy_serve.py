@@ -11,8 +11,7 @@ from pathlib import Path
 import pytest
 
 from deploy.serve import (
-    BOOT_SCRIPT,
-    MODULE_TAG,
+    SITE,
     Settings,
     brotli_config,
     check_config,
@@ -21,10 +20,10 @@ from deploy.serve import (
     nginx_files,
     render,
     replica_command,
-    served_index_html,
     streamlit_index_html,
     write_run_dir,
 )
+from hsou_dash.page_shell import BOOT_SCRIPT, MODULE_TAG
 
 
 def test_render_refuses_missing_or_leftover_placeholders():
@@ -50,18 +49,16 @@ def test_csp_allows_streamlits_inline_snippet_by_hash_and_nothing_foreign():
         assert "http" not in policy and "*" not in policy
 
 
-def test_the_page_shell_tells_the_client_the_site_lives_at_the_root(tmp_path):
-    html = streamlit_index_html().read_text()
-    served = served_index_html(html)
-    assert served.count(BOOT_SCRIPT) == 1
-    assert served.index(BOOT_SCRIPT) < served.index(MODULE_TAG)  # before Streamlit's script
-    conf = nginx_files(Settings(run_dir=tmp_path), index_html=html)["nginx.conf"]
-    assert f"sub_filter '{MODULE_TAG}' '<script>{BOOT_SCRIPT}</script>{MODULE_TAG}';" in conf
+def test_replicas_serve_the_boot_line_and_nginx_allows_it_by_hash(tmp_path):
+    """The replicas add the boot line themselves (hsou_dash.page_shell): nginx passes the
+    page through unchanged and its CSP allows exactly that line."""
+    cmd = replica_command(9001, None)
+    assert cmd[cmd.index("run") + 1] == str(SITE)
+    conf = nginx_files(Settings(run_dir=tmp_path),
+                       index_html=streamlit_index_html().read_text())["nginx.conf"]
+    assert "sub_filter" not in conf and MODULE_TAG not in conf  # no second copy of the line
     digest = base64.b64encode(hashlib.sha256(BOOT_SCRIPT.encode()).digest()).decode()
     assert f"'sha256-{digest}'" in conf  # allowed by hash, no 'unsafe-inline'
-    assert "'" not in BOOT_SCRIPT  # it sits in a single-quoted nginx string
-    with pytest.raises(ValueError):
-        served_index_html("<html><script src=x.js></script></html>")
 
 
 def test_config_for_three_replicas(tmp_path):
