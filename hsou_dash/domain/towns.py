@@ -216,10 +216,15 @@ def featured(towns: pd.DataFrame, obce: pd.DataFrame) -> pd.DataFrame:
 
 # --- place pickers (ORP, obec, kraj) ------------------------------------------------------
 
-def scored_places(query: str, labels: dict[str, str]) -> list[tuple[int, str]]:
+def scored_places(query: str, labels: dict[str, str],
+                  first: Callable[[str], bool] | None = None) -> list[tuple[int, str]]:
     """Keys of ``labels`` whose label contains every word of ``query``, diacritics optional
     ("usti" finds "Ústí nad Labem"), best first: exact label, label starting with the query, a
     word of the label starting with it, then any other match; ties keep ``labels``' order.
+
+    Keys ``first`` marks (the districts, on the home page) come before the others whose name
+    starts with the query, exact or not: "usti" lists the ORP Ústí nad Labem before three
+    villages called just Ústí, which its visitors are far less likely to mean.
 
     Only the name counts for "exact" and "starts with": "Most" ranks "Most (Ústecký kraj)"
     first, the part in brackets is a qualifier. Each key comes with its score, 0 (exact name)
@@ -229,7 +234,7 @@ def scored_places(query: str, labels: dict[str, str]) -> list[tuple[int, str]]:
     if not q:
         return []
     words = q.split(" ")
-    ranked: list[tuple[int, int, str]] = []
+    ranked: list[tuple[int, int, int, int, str]] = []
     for order, (key, label) in enumerate(labels.items()):
         folded, name = _folded_label(str(label))
         if not all(w in folded for w in words):
@@ -244,8 +249,9 @@ def scored_places(query: str, labels: dict[str, str]) -> list[tuple[int, str]]:
             score = 3
         else:
             score = 4
-        ranked.append((score, order, key))
-    return [(score, key) for score, _, key in sorted(ranked)]
+        preferred = first is not None and score <= 1 and first(key)
+        ranked.append((0 if score <= 1 else score, 0 if preferred else 1, score, order, key))
+    return [(score, key) for _, _, score, _, key in sorted(ranked)]
 
 
 @functools.lru_cache(maxsize=16_384)
@@ -256,9 +262,10 @@ def _folded_label(label: str) -> tuple[str, str]:
     return folded, fold(re.sub(r"\s*\(.*\)\s*$", "", label)) or folded
 
 
-def rank_places(query: str, labels: dict[str, str]) -> list[str]:
+def rank_places(query: str, labels: dict[str, str],
+                first: Callable[[str], bool] | None = None) -> list[str]:
     """The keys of :func:`scored_places`, best first."""
-    return [key for _, key in scored_places(query, labels)]
+    return [key for _, key in scored_places(query, labels, first)]
 
 
 def unique_place(scored: list[tuple[int, str]], kind: Callable[[str], str]) -> str | None:
@@ -267,7 +274,7 @@ def unique_place(scored: list[tuple[int, str]], kind: Callable[[str], str]) -> s
     It is the only match, or the exact-name match when no other place of its ``kind`` bears
     that name: "mastov" opens Mašťov and "teplice" the ORP Teplice (a district and its seat
     share the name: the first, the district in the search's order, wins), while "lhota" (many
-    municipalities) or "usti" (no exact name) list the matches instead of guessing.
+    municipalities) or "usti" (three villages called Ústí) list the matches instead of guessing.
     """
     if len(scored) == 1:
         return scored[0][1]

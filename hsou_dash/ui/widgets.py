@@ -237,6 +237,11 @@ def _place_kind(key: str) -> str:
     return key.split(":", 1)[0]
 
 
+def _is_orp(key: str) -> bool:
+    """A district: listed first among the places whose name starts with the query."""
+    return _place_kind(key) == "orp"
+
+
 def place_search(b: Bundle, key: str) -> None:
     """One field that opens the profile of any ORP or municipality: type a name, diacritics
     optional ("mastov"), press Enter. A query that names one place opens it at once (``lang``
@@ -248,7 +253,7 @@ def place_search(b: Bundle, key: str) -> None:
     labels = _place_labels(str(b.root), lang())
 
     def submitted() -> None:
-        scored = towns.scored_places(st.session_state.get(key) or "", labels)
+        scored = towns.scored_places(st.session_state.get(key) or "", labels, _is_orp)
         target = towns.unique_place(scored, _place_kind)
         if target is not None:
             st.session_state[f"_go.{key}"] = target
@@ -264,7 +269,7 @@ def place_search(b: Bundle, key: str) -> None:
                        query_params=link_params(**{kind: code}))
     if not query:
         return
-    found = towns.rank_places(query, labels)
+    found = towns.rank_places(query, labels, _is_orp)
     if not found:
         st.caption(t("home.search_none", query=md(query, limit=ECHO_LIMIT)))
         return

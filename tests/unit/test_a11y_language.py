@@ -58,6 +58,24 @@ def test_scored_places_gives_the_rank_and_the_exactness():
     assert [k for _, k in towns.scored_places("lhot", PLACES)] == towns.rank_places("lhot", PLACES)
 
 
+def test_districts_come_first_among_names_that_start_with_the_query():
+    places = {"orp:4214": "Ústí nad Labem (ORP, Ústecký kraj)",
+              "obec:1": "Ústí (obec, ORP Přerov)", "obec:2": "Ústí (obec, ORP Jihlava)",
+              "obec:554804": "Ústí nad Labem (obec, ORP Ústí nad Labem)",
+              "obec:3": "Hrádek u Ústí (obec, ORP X)"}
+    is_orp = lambda key: key.startswith("orp:")  # noqa: E731
+    # without the rule: the exact names (two villages) before the city
+    assert towns.rank_places("usti", places)[:2] == ["obec:1", "obec:2"]
+    ranked = towns.rank_places("usti", places, is_orp)
+    assert ranked == ["orp:4214", "obec:1", "obec:2", "obec:554804", "obec:3"]
+    # a word-prefix match of a district does not jump ahead of names starting with the query
+    assert towns.rank_places("lab", {"orp:9": "Brandýs nad Labem (ORP, X)",
+                                     "obec:5": "Labská (obec, ORP Y)"}, is_orp) == [
+        "obec:5", "orp:9"]
+    # scores stay what they were: an exact village is still an exact hit (no guessing)
+    assert (0, "obec:1") in towns.scored_places("usti", places, is_orp)
+
+
 @pytest.mark.parametrize(("query", "opens"), [
     ("mastov", "obec:563218"),  # one exact name: open it
     ("lhotka", "obec:3"),       # the only match
