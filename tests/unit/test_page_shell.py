@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -40,7 +41,10 @@ def _call(app, path: str, method: str = "GET", headers: dict[str, str] | None = 
     async def send(message):
         sent.append(message)
 
-    asyncio.run(app(scope, receive, send))
+    # its own thread and event loop: Playwright's sync API (browser tests in the same
+    # session) keeps a loop running in the main thread, where asyncio.run() refuses
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, app(scope, receive, send)).result()
     start = next(m for m in sent if m["type"] == "http.response.start")
     body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
     return start["status"], {k.decode(): v.decode() for k, v in start["headers"]}, body
