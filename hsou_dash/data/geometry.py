@@ -9,13 +9,19 @@ size and mtime, so a rerun of a page never touches geometry processing.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import logging
+import os
+import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
 import shapely
+
+_LOG = logging.getLogger(__name__)
 
 #: Projected CRS in metres used for simplification (ETRS89-LAEA).
 METRIC_CRS = 3035
@@ -57,14 +63,31 @@ def _fingerprint(path: Path) -> str:
 
 def display_layer(source: Path, keep: list[str], level: DisplayLevel,
                   cache_dir: Path) -> gpd.GeoDataFrame:
-    """Return the display version of a boundary layer, building and caching it if needed."""
+    """Return the display version of a boundary layer, building and caching it if needed.
+
+    The cache only saves time: a cache folder that cannot be written (a read-only deployment)
+    or a damaged cache file means the layer is built in memory and the page still works; the
+    server log says why. It is never reported as a problem of the data bundle, which is fine.
+    Each writer uses its own temporary file: replicas starting together may build the same
+    layer at once.
+    """
     cache = cache_dir / "geometry" / f"{source.stem}-{level.name}-{_fingerprint(source)}.parquet"
     if cache.exists():
-        return gpd.read_parquet(cache)
+        try:
+            return gpd.read_parquet(cache)
+        except (OSError, ValueError) as exc:  # pyarrow's errors are ValueError/OSError kinds
+            _LOG.warning("display geometry cache %s unreadable, building it again: %s",
+                         cache.name, exc)
     gdf = gpd.read_file(source, columns=keep)
     out = simplify_coverage(gdf[[*keep, "geometry"]], level.tolerance_m)
-    cache.parent.mkdir(parents=True, exist_ok=True)
-    tmp = cache.with_suffix(".tmp")
-    out.to_parquet(tmp)
-    tmp.replace(cache)
+    tmp = cache.with_name(f"{cache.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        out.to_parquet(tmp)
+        tmp.replace(cache)
+    except OSError as exc:
+        _LOG.warning("display geometry not cached in %s (served from memory): %s",
+                     cache_dir, exc)
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
     return out
