@@ -90,7 +90,7 @@ def add_source(fig: go.Figure, source: str, width: int = 70) -> None:
     grow by its lines so it never covers the axis."""
     if not source:
         return
-    note = _wrap(source, width)
+    note = wrap(source, width)
     lines = note.count("<br>") + 1
     extra = 24 + SOURCE_LINE_PX * lines
     margin = fig.layout.margin
@@ -138,8 +138,9 @@ def _full_range(series: dict[str, pd.Series]) -> list[int]:
     return list(range(years[0], years[-1] + 1)) if years else []
 
 
-def _wrap(text: str, width: int = 60) -> str:
-    """Hover text broken into lines of about ``width`` characters (escaped words)."""
+def wrap(text: str, width: int = 60) -> str:
+    """Text broken into lines of about ``width`` characters (escaped words): hover text, and
+    axis labels that must fit a phone."""
     lines, line = [], ""
     for word in text.split():
         if line and len(line) + len(word) > width:
@@ -185,7 +186,7 @@ def trend(series: dict[str, pd.Series], *, title: str, unit: str, source: str,
         fig.add_shape(type="line", x0=b.year - 0.5, x1=b.year - 0.5, yref="paper", y0=0, y1=1,
                       line=dict(color=BREAK_COLOR, width=1.5, dash="dash"))
         fig.add_annotation(x=b.year - 0.5, y=1, yref="paper", yanchor="bottom",
-                           text=esc(b.label), hovertext=_wrap(b.text), showarrow=False,
+                           text=esc(b.label), hovertext=wrap(b.text), showarrow=False,
                            font=dict(size=11, color=BREAK_COLOR))
     note = esc(source)
     empty = [yr for yr in years if all(yr not in s.dropna().index.astype(int)

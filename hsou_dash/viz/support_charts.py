@@ -32,6 +32,9 @@ MATRIX_COLORS = {"target": "#08519c", "priority": "#4292c6", "eligible": "#c6dbe
 HSOU_COLOR, OTHER_COLOR = "#5b6770", "#b4bdc6"
 #: Pixels the timeline's legend (up to two rows under the date axis) takes below the plot.
 LEGEND_PX = 80
+#: Characters per line of a timeline row's name: long names wrap instead of taking half a
+#: phone's width for the labels.
+ROW_LABEL_CHARS = 22
 #: Pixels an x-axis title takes below the tick labels.
 AXIS_TITLE_PX = 22
 
@@ -100,7 +103,7 @@ def timeline(items: list[dict], *, today: date, title: str, today_label: str,
     """
     fig = go.Figure()
     shown: set[str] = set()
-    labels = [_esc(it["label"]) for it in items]
+    labels = [charts.wrap(str(it["label"]), ROW_LABEL_CHARS) for it in items]
     for it, y in zip(items, labels, strict=True):
         for kind, kind_label, start, end, text in it["spans"]:
             if start is None:
@@ -144,20 +147,23 @@ def timeline(items: list[dict], *, today: date, title: str, today_label: str,
     days = [d for it in items for _, _, a, b, _ in it["spans"] for d in (a, b) if d]
     days += [d for it in items for _, _, d, _ in it["events"]] + [today]
     lo, hi = min(days), max(days)
-    fig.update_xaxes(type="date", showgrid=True, gridcolor="#eeeeee", dtick="M12",
+    # years as ticks, as many as the width takes (plotly's automatic spacing: every second
+    # year on a wide screen; a phone's ~170 px of plot got 14 overlapping labels with a tick
+    # forced every 12 months)
+    fig.update_xaxes(type="date", showgrid=True, gridcolor="#eeeeee",
                      tickformat="%Y", ticklabelmode="period",
                      range=[date(lo.year, 1, 1), date(hi.year + 1, 3, 1)])
-    source_below(fig, source, LEGEND_PX)
+    source_below(fig, source, LEGEND_PX, width=55)  # wrapped for a phone's width
     return fig
 
 
-def source_below(fig: go.Figure, source: str, room: int = 0) -> None:
+def source_below(fig: go.Figure, source: str, room: int = 0, width: int = 110) -> None:
     """The source line under the plot as :func:`charts.add_source` places it, moved down
     (with the figure growing) by ``room`` pixels that an axis title or a legend under the axis
     takes, so the two never overlap."""
     if not source:
         return
-    charts.add_source(fig, source, width=110)
+    charts.add_source(fig, source, width=width)
     if room:
         fig.layout.annotations[-1].yshift -= room
         fig.update_layout(height=fig.layout.height + room,

@@ -436,6 +436,16 @@ def test_timeline_has_a_row_per_readable_instrument(table):
     assert any("today" in a.text for a in fig.layout.annotations)
 
 
+def test_timeline_fits_a_phone_row_names_wrap_and_years_are_spaced_by_width(table):
+    fig, _ = support_view.timeline(table.reset_index(drop=True), TODAY, translator("cs"), "cs")
+    rows = {y for tr in fig.data for y in tr.y}
+    lines = [line for row in rows for line in row.split("<br>")]
+    assert max(map(len, lines)) <= support_charts.ROW_LABEL_CHARS + 8  # one long word may exceed
+    assert any("<br>" in row for row in rows)  # "ITI Ústecko-chomutovské aglomerace" wraps
+    # no tick forced every year: plotly spaces the years by the plot's width (phone: 5 years)
+    assert fig.layout.xaxis.dtick is None and fig.layout.xaxis.nticks is None
+
+
 def test_side_by_side_switches_to_dots_for_many_territories():
     """Synthetic: 100 territories, half HSOÚ (50 per panel > 40)."""
     n = 100
