@@ -30,8 +30,13 @@ EVENT_COLORS = {"announced": "#0050b5", "deadline": "#b2182b", "until": "#b2182b
 MATRIX_COLORS = {"target": "#08519c", "priority": "#4292c6", "eligible": "#c6dbef",
                  "overlap": "#f2e5c6", "no": "#f0f0f0", "unknown": "#ffffff"}
 HSOU_COLOR, OTHER_COLOR = "#5b6770", "#b4bdc6"
-#: Pixels the timeline's legend (up to two rows under the date axis) takes below the plot.
-LEGEND_PX = 80
+#: Pixels one entry of the timeline's legend takes. The legend is a list, one entry a line,
+#: under the date axis: its height is then the same at any width. Laid out in a row, plotly
+#: wrapped it into as many rows as the plot's width made (one on a desktop, ten on a phone),
+#: and the source line under it, placed for two rows, covered the rest on a phone.
+LEGEND_ROW_PX = 20
+#: Characters per line of the timeline's source line: it fits a 360 px phone.
+SOURCE_CHARS = 40
 #: Characters per line of a timeline row's name: long names wrap instead of taking half a
 #: phone's width for the labels.
 ROW_LABEL_CHARS = 22
@@ -139,10 +144,12 @@ def timeline(items: list[dict], *, today: date, title: str, today_label: str,
     fig.add_shape(type="line", x0=today, x1=today, y0=0, y1=1, yref="paper",
                   line=dict(color=palettes.HIGHLIGHT, width=2))
     fig.add_annotation(x=today, y=1, yref="paper", text=f"{_esc(today_label)} {_day(today, lang)}",
-                       showarrow=False, yanchor="bottom", font=dict(color=palettes.HIGHLIGHT))
+                       showarrow=False, yanchor="bottom", xanchor="right",  # ends at the line:
+                       font=dict(color=palettes.HIGHLIGHT))  # never cut at the right edge
     fig.update_layout(**layout(lang, margin=dict(l=10, r=10, t=48, b=40)), title=_title(title),
                       height=max(300, 40 * len(items) + 190), hovermode="closest",
-                      legend=dict(orientation="h", yanchor="top", y=-0.08, x=0))
+                      legend=dict(orientation="v", yanchor="top", y=-0.08, x=0, xanchor="left",
+                                  font=dict(size=11), tracegroupgap=0))
     fig.update_yaxes(categoryorder="array", categoryarray=labels[::-1], automargin=True)
     days = [d for it in items for _, _, a, b, _ in it["spans"] for d in (a, b) if d]
     days += [d for it in items for _, _, d, _ in it["events"]] + [today]
@@ -153,7 +160,10 @@ def timeline(items: list[dict], *, today: date, title: str, today_label: str,
     fig.update_xaxes(type="date", showgrid=True, gridcolor="#eeeeee",
                      tickformat="%Y", ticklabelmode="period",
                      range=[date(lo.year, 1, 1), date(hi.year + 1, 3, 1)])
-    source_below(fig, source, LEGEND_PX, width=55)  # wrapped for a phone's width
+    entries = len({tr.legendgroup for tr in fig.data if tr.showlegend})  # legend lines
+    source_below(fig, source, entries * LEGEND_ROW_PX + 24, width=SOURCE_CHARS)
+    if source:  # under the plot's right end, reaching left under the row names on a phone
+        fig.layout.annotations[-1].update(x=1, xanchor="right")
     return fig
 
 
