@@ -160,20 +160,22 @@ def timeline(items: list[dict], *, today: date, title: str, today_label: str,
     fig.update_xaxes(type="date", showgrid=True, gridcolor="#eeeeee",
                      tickformat="%Y", ticklabelmode="period",
                      range=[date(lo.year, 1, 1), date(hi.year + 1, 3, 1)])
-    entries = len({tr.legendgroup for tr in fig.data if tr.showlegend})  # legend lines
-    source_below(fig, source, entries * LEGEND_ROW_PX + 24, width=SOURCE_CHARS)
-    if source:  # under the plot's right end, reaching left under the row names on a phone
-        fig.layout.annotations[-1].update(x=1, xanchor="right")
+    # under the legend (one line per kind shown); at the plot's right end, so that on a phone
+    # it reaches left under the row names instead of past the screen's edge
+    source_below(fig, source, len(shown) * LEGEND_ROW_PX + 24, width=SOURCE_CHARS, right=True)
     return fig
 
 
-def source_below(fig: go.Figure, source: str, room: int = 0, width: int = 110) -> None:
+def source_below(fig: go.Figure, source: str, room: int = 0, width: int = 110,
+                 right: bool = False) -> None:
     """The source line under the plot as :func:`charts.add_source` places it, moved down
     (with the figure growing) by ``room`` pixels that an axis title or a legend under the axis
-    takes, so the two never overlap."""
+    takes, so the two never overlap; ``right``: ending at the plot's right edge."""
     if not source:
         return
     charts.add_source(fig, source, width=width)
+    if right:
+        fig.layout.annotations[-1].update(x=1, xanchor="right")
     if room:
         fig.layout.annotations[-1].yshift -= room
         fig.update_layout(height=fig.layout.height + room,
